@@ -1,0 +1,190 @@
+//! Command-line interface: clap types that turn into requests. No logic here.
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::shell::{ColorChoice, Shell, Verbosity};
+
+const EXAMPLES: &str = "\
+Examples:
+  cargo pyrelease status                 what would be released, from where
+  cargo pyrelease sync --check           exit 1 if pyproject.toml disagrees with Cargo.toml
+  cargo pyrelease bump minor --dry-run   show the diff of a 0.3.1 -> 0.4.0 release
+
+Exit codes: 0 ok, 1 a check or step failed (nothing irreversible happened),
+2 usage or configuration error, 3 a release stopped part-way.";
+
+/// Release a Rust + Python (maturin) project as one unit.
+///
+/// Cargo.toml holds the version; pyproject.toml, Cargo.lock, dependents and the
+/// changelog follow it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-pyrelease",
+    bin_name = "cargo pyrelease",
+    version,
+    after_help = EXAMPLES,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path to Cargo.toml (default: the one in the current directory, if any)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// The Python package (project or crate name) to release, when there are several
+    #[arg(short = 'p', long = "package", global = true, value_name = "NAME")]
+    pub package: Vec<String>,
+    /// Coloring
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// More output (-vv: also what subprocesses print)
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// No status output, only results and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+impl GlobalArgs {
+    pub fn shell(&self) -> Shell {
+        let verbosity = match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, 0) => Verbosity::Normal,
+            (false, 1) => Verbosity::Verbose,
+            _ => Verbosity::VeryVerbose,
+        };
+        Shell::new(self.color, verbosity)
+    }
+
+    pub fn load_options(&self) -> crate::project::LoadOptions {
+        crate::project::LoadOptions {
+            manifest_path: self.manifest_path.clone(),
+            packages: self.package.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what would be released: packages, crates, versions, changelog, tag
+    #[command(after_help = "\
+Examples:
+  cargo pyrelease status
+  cargo pyrelease status --format json | jq .version
+  cargo pyrelease status --manifest-path crates/py/Cargo.toml")]
+    Status(StatusArgs),
+    /// Write Cargo's version into every static pyproject.toml version (and uv.lock)
+    #[command(after_help = "\
+Examples:
+  cargo pyrelease sync             fix pyproject.toml after editing Cargo.toml by hand
+  cargo pyrelease sync --check     in CI or a pre-commit hook: exit 1 on any mismatch
+  cargo pyrelease sync --dry-run   show the diff, change nothing")]
+    Sync(SyncArgs),
+    /// Move to a new version everywhere and roll the changelog, atomically
+    #[command(after_help = "\
+Levels (npm semantics for pre-releases):
+  major | minor | patch   1.2.3 -> 2.0.0 | 1.3.0 | 1.2.4;  1.3.0-rc.1 + minor -> 1.3.0
+  alpha | beta | rc | dev  next pre-release of that kind: 1.2.3 + rc -> 1.2.4-rc.1
+  release                  drop the pre-release: 1.3.0-rc.2 -> 1.3.0
+  X.Y.Z[-pre]              an exact version, e.g. 2.0.0-beta.1
+
+Examples:
+  cargo pyrelease bump minor --dry-run
+  cargo pyrelease bump minor --pre rc        1.2.3 -> 1.3.0-rc.1
+  cargo pyrelease bump patch --commit --tag")]
+    Bump(BumpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format (json: a stable schema, documented in the README)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Change nothing; exit 1 and list every file:line that differs
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Print the diff of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BumpArgs {
+    /// major, minor, patch, alpha, beta, rc, dev, release, or an exact version
+    #[arg(value_name = "LEVEL|VERSION")]
+    pub target: String,
+    /// Start a pre-release of this kind at the given level (with major, minor or patch)
+    #[arg(long, value_name = "KIND", value_parser = ["alpha", "beta", "rc", "dev"])]
+    pub pre: Option<String>,
+    /// Print the diff of every file and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Date of the changelog heading, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Commit exactly the changed files
+    #[arg(long)]
+    pub commit: bool,
+    /// Add an annotated tag (prefix from config, default `v`) with the changelog section
+    #[arg(long)]
+    pub tag: bool,
+    /// Commit message; `{version}` becomes the tag name
+    #[arg(long, value_name = "MSG", requires = "commit")]
+    pub message: Option<String>,
+    /// Allow uncommitted changes in the working tree
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Allow an explicit version that is lower than the current one
+    #[arg(long)]
+    pub allow_downgrade: bool,
+    /// Allow releasing with an empty Unreleased section
+    #[arg(long)]
+    pub allow_empty_changelog: bool,
+}
+
+/// `cargo pyrelease ...` runs us as `cargo-pyrelease pyrelease ...`; drop that word
+/// so both spellings parse the same.
+pub fn normalize(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args.get(1).is_some_and(|a| a == "pyrelease") {
+        args.remove(1);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_app() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn both_invocations_parse_alike() {
+        let direct = normalize(vec!["cargo-pyrelease".into(), "status".into()]);
+        let via_cargo = normalize(vec!["cargo-pyrelease".into(), "pyrelease".into(), "status".into()]);
+        assert_eq!(direct, via_cargo);
+    }
+}

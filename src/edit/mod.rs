@@ -1,0 +1,49 @@
+//! Pure, format-preserving edits: text in, text out. Nothing here touches the disk.
+pub mod changelog;
+pub mod pattern;
+pub mod toml;
+
+use std::path::PathBuf;
+
+/// One file's planned change: the exact bytes read and the bytes to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdit {
+    pub path: PathBuf,
+    /// The path as shown to the user (relative to the project root).
+    pub shown: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl FileEdit {
+    /// A unified diff with `a/` and `b/` prefixes, as `git diff` prints.
+    pub fn diff(&self) -> String {
+        similar::TextDiff::from_lines(&self.before, &self.after)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{}", self.shown), &format!("b/{}", self.shown))
+            .to_string()
+    }
+
+    /// Each changed line: (old line number, old text, new text), for `--check` reports.
+    pub fn changed_lines(&self) -> Vec<(usize, String, String)> {
+        let diff = similar::TextDiff::from_lines(&self.before, &self.after);
+        let mut out = Vec::new();
+        for op in diff.ops() {
+            let (old, new) = (op.old_range(), op.new_range());
+            if op.tag() == similar::DiffTag::Equal {
+                continue;
+            }
+            let old_lines: Vec<&str> = self.before.lines().skip(old.start).take(old.len()).collect();
+            let new_lines: Vec<&str> = self.after.lines().skip(new.start).take(new.len()).collect();
+            for i in 0..old_lines.len().max(new_lines.len()) {
+                out.push((
+                    old.start + i.min(old.len().saturating_sub(1)) + 1,
+                    old_lines.get(i).unwrap_or(&"").trim().to_string(),
+                    new_lines.get(i).unwrap_or(&"").trim().to_string(),
+                ));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,220 @@
+//! One type for every subprocess: printed as a shell-escaped line, and a failure
+//! carries the command, its status and what it printed.
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::Context as _;
+
+/// Whether running the command changes anything outside the machine or the tree.
+/// Only `Read` commands run in a dry run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Read,
+    Mutate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    program: OsString,
+    args: Vec<OsString>,
+    cwd: Option<PathBuf>,
+    env: Vec<(OsString, OsString)>,
+    pub kind: Kind,
+}
+
+/// A command that ran and failed.
+#[derive(Debug)]
+pub struct CmdError {
+    pub command: String,
+    pub status: Option<i32>,
+    pub stderr: String,
+}
+
+impl fmt::Display for CmdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self
+            .status
+            .map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
+        write!(f, "`{}` failed with {status}", self.command)?;
+        let stderr = self.stderr.trim();
+        if !stderr.is_empty() {
+            write!(f, "\n--- stderr\n{stderr}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CmdError {}
+
+impl Cmd {
+    pub fn new(program: impl AsRef<OsStr>, kind: Kind) -> Self {
+        Self {
+            program: program.as_ref().to_os_string(),
+            args: Vec::new(),
+            cwd: None,
+            env: Vec::new(),
+            kind,
+        }
+    }
+
+    /// `cargo`, honouring `$CARGO` as cargo sets it for subcommands.
+    pub fn cargo(kind: Kind) -> Self {
+        Self::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()), kind)
+    }
+
+    pub fn git(kind: Kind) -> Self {
+        Self::new("git", kind)
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_os_string());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    pub fn cwd(mut self, dir: impl AsRef<Path>) -> Self {
+        self.cwd = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.env
+            .push((key.as_ref().to_os_string(), value.as_ref().to_os_string()));
+        self
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&self.args);
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs the command and returns its stdout; stderr is kept for the error.
+    pub fn read(&self) -> anyhow::Result<String> {
+        let output = self
+            .command()
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))?;
+        if !output.status.success() {
+            return Err(CmdError {
+                command: self.to_string(),
+                status: output.status.code(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+            .into());
+        }
+        String::from_utf8(output.stdout).with_context(|| format!("`{self}` printed non-UTF-8 output"))
+    }
+
+    /// Runs the command with its output streamed (`verbose`) or captured and shown
+    /// only when it fails.
+    pub fn run(&self, verbose: bool) -> anyhow::Result<()> {
+        if !verbose {
+            return self.read().map(drop);
+        }
+        let status = self
+            .command()
+            .stdin(Stdio::null())
+            .status()
+            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(CmdError {
+                command: self.to_string(),
+                status: status.code(),
+                stderr: String::new(),
+            }
+            .into())
+        }
+    }
+}
+
+impl fmt::Display for Cmd {
+    /// The exact line a user can paste into a POSIX shell.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(dir) = &self.cwd {
+            write!(f, "cd {} && ", quote(dir.as_os_str()))?;
+        }
+        for (k, v) in &self.env {
+            write!(f, "{}={} ", k.to_string_lossy(), quote(v))?;
+        }
+        // `$CARGO` is an absolute toolchain path; show the name users type.
+        let program = Path::new(&self.program);
+        let shown = match program.file_stem().and_then(OsStr::to_str) {
+            Some("cargo") => OsStr::new("cargo"),
+            _ => self.program.as_os_str(),
+        };
+        write!(f, "{}", quote(shown))?;
+        for arg in &self.args {
+            write!(f, " {}", quote(arg))?;
+        }
+        Ok(())
+    }
+}
+
+/// POSIX single-quote escaping, leaving plain words bare for readability.
+pub fn quote(s: &OsStr) -> String {
+    let s = s.to_string_lossy();
+    let plain = !s.is_empty()
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b'=' | b':' | b'@' | b',' | b'+')
+        });
+    if plain {
+        s.into_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_shell_escaped() {
+        let cmd = Cmd::new("git", Kind::Mutate)
+            .args(["tag", "-a", "v1.2.0", "-m", "it's done"])
+            .cwd("/tmp/a b");
+        assert_eq!(
+            cmd.to_string(),
+            r"cd '/tmp/a b' && git tag -a v1.2.0 -m 'it'\''s done'"
+        );
+    }
+
+    #[test]
+    fn failure_carries_status_and_stderr() {
+        let err = Cmd::new("sh", Kind::Read)
+            .args(["-c", "echo boom >&2; exit 3"])
+            .read()
+            .unwrap_err();
+        let err = err.downcast::<CmdError>().unwrap();
+        assert_eq!(err.status, Some(3));
+        assert_eq!(err.stderr.trim(), "boom");
+        assert!(err.to_string().contains("`sh -c 'echo boom >&2; exit 3'` failed with exit code 3"));
+    }
+
+    #[test]
+    fn missing_program_says_so() {
+        let err = Cmd::new("definitely-not-a-program-xyz", Kind::Read).read().unwrap_err();
+        assert!(err.to_string().contains("is it installed"));
+    }
+}

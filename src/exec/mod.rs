@@ -1,0 +1,193 @@
+//! The only code that writes files or runs mutating commands. A dry run goes
+//! through here too and prints instead of acting, so both modes share every
+//! step before this point.
+pub mod cmd;
+pub mod fs;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+
+use crate::edit::FileEdit;
+use crate::error::Failure;
+use crate::plan::{Plan, Step};
+use crate::shell::{Shell, Verbosity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    DryRun,
+    Execute,
+}
+
+static WRITING: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Ctrl-C outside the write phase ends the program at once (nothing is half
+/// done); inside it, the executor finishes the current rename and rolls back.
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if WRITING.load(Ordering::SeqCst) {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+        } else {
+            std::process::exit(130);
+        }
+    });
+}
+
+pub struct Executor<'a> {
+    pub mode: Mode,
+    pub shell: &'a Shell,
+}
+
+impl Executor<'_> {
+    pub fn apply(&self, plan: &Plan) -> anyhow::Result<()> {
+        match self.mode {
+            Mode::DryRun => {
+                for edit in &plan.edits {
+                    self.shell.diff(&edit.diff());
+                }
+                for Step::Run { cmd, verb, what } in &plan.steps {
+                    self.shell.status(verb, what);
+                    self.shell.status("Would run", format!("`{cmd}`"));
+                }
+                Ok(())
+            }
+            Mode::Execute => {
+                write_all(&plan.edits)?;
+                for edit in &plan.edits {
+                    self.shell.status("Updated", &edit.shown);
+                }
+                for Step::Run { cmd, verb, what } in &plan.steps {
+                    self.shell.status(verb, what);
+                    self.shell.verbose(format!("     Running `{cmd}`"));
+                    cmd.run(self.shell.verbosity() >= Verbosity::Verbose)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A staged file: the new bytes, written beside the target, not yet renamed.
+struct Staged<'a> {
+    edit: &'a FileEdit,
+    temp: tempfile::NamedTempFile,
+}
+
+/// Writes every edit or none: all new contents are staged as temp files first,
+/// then renamed into place; if a rename fails or Ctrl-C arrives, the files
+/// already replaced get their original bytes back.
+pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
+    for edit in edits {
+        let now = fs::read_text(&edit.path)?;
+        if now != edit.before {
+            return Err(Failure::failed(format!(
+                "`{}` changed while the plan was being made; nothing was written",
+                edit.shown
+            ))
+            .help("run the command again")
+            .into());
+        }
+    }
+    let staged = edits
+        .iter()
+        .map(|edit| Ok(Staged { edit, temp: stage(&edit.path, &edit.after)? }))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    WRITING.store(true, Ordering::SeqCst);
+    let result = commit(staged);
+    WRITING.store(false, Ordering::SeqCst);
+    result
+}
+
+fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
+    let pause = test_pause();
+    let mut done: Vec<&FileEdit> = Vec::new();
+    for (i, Staged { edit, temp }) in staged.into_iter().enumerate() {
+        if i > 0 {
+            if let Some(pause) = pause {
+                std::thread::sleep(pause);
+            }
+        }
+        let step = if INTERRUPTED.load(Ordering::SeqCst) {
+            Err(Failure::failed("interrupted").into())
+        } else {
+            replace(&edit.path, temp)
+        };
+        if let Err(err) = step {
+            let restore_failures = rollback(&done);
+            let interrupted = INTERRUPTED.load(Ordering::SeqCst);
+            let mut failure = if interrupted {
+                Failure::failed("interrupted: every file was restored; nothing was changed")
+            } else {
+                Failure::failed(format!(
+                    "could not write `{}`: {err:#}; every file was restored, nothing was changed",
+                    edit.shown
+                ))
+            };
+            if !restore_failures.is_empty() {
+                failure = Failure::failed(format!(
+                    "could not write `{}` ({err:#}), and could not restore {}: their new contents are in place",
+                    edit.shown,
+                    restore_failures.join(", ")
+                ))
+                .help("check these files with `git diff` and restore them by hand");
+            }
+            return Err(failure.into());
+        }
+        done.push(edit);
+    }
+    Ok(())
+}
+
+fn stage(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".pyrelease-")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    temp.write_all(text.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("failed to write a temporary file for `{}`", path.display()))?;
+    let perms = std::fs::metadata(path)
+        .with_context(|| format!("failed to read `{}`", path.display()))?
+        .permissions();
+    std::fs::set_permissions(temp.path(), perms)
+        .with_context(|| format!("failed to copy the permissions of `{}`", path.display()))?;
+    Ok(temp)
+}
+
+/// A read-only file is the user's way of saying "do not touch": respected even
+/// when running as root, where the rename would succeed.
+fn replace(path: &Path, temp: tempfile::NamedTempFile) -> anyhow::Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    if meta.permissions().readonly() {
+        anyhow::bail!("the file is read-only");
+    }
+    temp.persist(path)
+        .map(drop)
+        .map_err(|e| anyhow::Error::new(e.error))
+}
+
+fn rollback(done: &[&FileEdit]) -> Vec<String> {
+    done.iter()
+        .rev()
+        .filter(|edit| {
+            stage(&edit.path, &edit.before)
+                .and_then(|temp| temp.persist(&edit.path).map(drop).map_err(|e| e.error.into()))
+                .is_err()
+        })
+        .map(|edit| format!("`{}`", edit.shown))
+        .collect()
+}
+
+/// Test hook: pause between renames so a test can interrupt the write phase.
+fn test_pause() -> Option<std::time::Duration> {
+    std::env::var("CARGO_PYRELEASE_TEST_PAUSE_MS")
+        .ok()?
+        .parse()
+        .ok()
+        .map(std::time::Duration::from_millis)
+}

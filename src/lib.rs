@@ -1,0 +1,39 @@
+//! cargo-pyrelease: release a Rust + Python (maturin) project as one unit.
+//!
+//! `project/` reads, `plan/` decides, `exec/` acts; `ops/` wires them per command.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod edit;
+pub mod error;
+pub mod exec;
+pub mod ops;
+pub mod plan;
+pub mod project;
+pub mod shell;
+pub mod version;
+
+use std::ffi::OsString;
+
+use clap::Parser as _;
+
+/// Runs the program on `args` and returns the exit code.
+pub fn run(args: Vec<OsString>) -> i32 {
+    let cli = match cli::Cli::try_parse_from(cli::normalize(args)) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            // clap uses 2 for usage errors, as we do; --help and --version are 0.
+            return err.exit_code();
+        }
+    };
+    let shell = cli.global.shell();
+    exec::install_interrupt_handler();
+    match ops::dispatch(&cli, &shell) {
+        Ok(code) => code,
+        Err(err) => {
+            shell.error(&err);
+            error::exit_code(&err)
+        }
+    }
+}

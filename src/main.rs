@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(cargo_pyrelease::run(std::env::args_os().collect()));
+}

@@ -1,0 +1,129 @@
+use crate::cli::{BumpArgs, GlobalArgs};
+use crate::error::Failure;
+use crate::exec::{Executor, Mode};
+use crate::plan::bump::BumpRequest;
+use crate::project::Project;
+use crate::shell::Shell;
+use crate::version::{Level, PreKind, Target};
+
+pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
+    let request = request(args)?;
+    let project = Project::load(&global.load_options())?;
+    let git = crate::project::git::state(&project.root)?;
+    let bump = crate::plan::bump::plan(&project, git.as_ref(), &request)?;
+    shell.status(
+        "Bumping",
+        format!(
+            "{} {} -> {} (PEP 440: {})",
+            project.primary().name,
+            bump.old,
+            bump.new,
+            bump.pep440
+        ),
+    );
+    let mode = if args.dry_run { Mode::DryRun } else { Mode::Execute };
+    Executor { mode, shell }.apply(&bump.plan)?;
+    if args.dry_run {
+        shell.warn("aborting bump due to dry run; nothing was changed");
+    } else {
+        shell.out(format!("{} {} -> {}", project.primary().name, bump.old, bump.new));
+    }
+    Ok(0)
+}
+
+fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {
+    let target = match args.target.as_str() {
+        "major" => Target::Level(Level::Major),
+        "minor" => Target::Level(Level::Minor),
+        "patch" => Target::Level(Level::Patch),
+        "alpha" => Target::Level(Level::Alpha),
+        "beta" => Target::Level(Level::Beta),
+        "rc" => Target::Level(Level::Rc),
+        "dev" => Target::Level(Level::Dev),
+        "release" => Target::Level(Level::Release),
+        exact => Target::Exact(exact.trim_start_matches('v').parse().map_err(|e| {
+            Failure::usage(format!("`{exact}` is neither a bump level nor a version: {e}"))
+                .help("use major, minor, patch, alpha, beta, rc, dev, release, or a version such as `1.4.0` or `2.0.0-rc.1`")
+        })?),
+    };
+    let pre = args.pre.as_deref().map(|p| match p {
+        "alpha" => PreKind::Alpha,
+        "beta" => PreKind::Beta,
+        "rc" => PreKind::Rc,
+        _ => PreKind::Dev,
+    });
+    let date = match &args.date {
+        Some(date) => {
+            check_date(date)?;
+            date.clone()
+        }
+        None => today_utc(),
+    };
+    Ok(BumpRequest {
+        target,
+        pre,
+        allow_downgrade: args.allow_downgrade,
+        allow_empty_changelog: args.allow_empty_changelog,
+        allow_dirty: args.allow_dirty,
+        date,
+        commit: args.commit,
+        tag: args.tag,
+        message: args.message.clone(),
+    })
+}
+
+fn check_date(date: &str) -> anyhow::Result<()> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let ok = matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && y.parse::<u32>().is_ok()
+        && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)));
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::usage(format!("`--date {date}` is not a date")).help("write it as YYYY-MM-DD, e.g. `--date 2026-11-25`").into())
+    }
+}
+
+/// Today's date in UTC, from the system clock (days since the epoch to a
+/// proleptic Gregorian date, after Howard Hinnant's `civil_from_days`).
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_417), (2025, 11, 25));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(check_date("2026-11-25").is_ok());
+        assert!(check_date("2026-13-01").is_err());
+        assert!(check_date("25.11.2026").is_err());
+    }
+}

@@ -1,0 +1,240 @@
+//! `status`: the model as a report, for people and for scripts.
+use serde::Serialize;
+
+use crate::cli::{Format, GlobalArgs, StatusArgs};
+use crate::project::changelog::SectionKind;
+use crate::project::pyproject::PyVersion;
+use crate::project::{Project, VersionSource};
+use crate::shell::Shell;
+
+/// The `--format json` schema (version 1). Fields are only ever added.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: u32,
+    pub root: String,
+    pub version: VersionReport,
+    pub python_packages: Vec<PackageReport>,
+    pub crates: Vec<CrateReport>,
+    pub left_out: Vec<LeftOut>,
+    pub skipped_pyprojects: Vec<SkippedReport>,
+    pub changelog: Option<ChangelogReport>,
+    pub tag: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionReport {
+    pub semver: String,
+    /// `null` when the version has no faithful PEP 440 spelling (see `pep440_error`).
+    pub pep440: Option<String>,
+    pub pep440_error: Option<String>,
+    /// `package` (`[package] version`) or `workspace` (`[workspace.package] version`).
+    pub source: &'static str,
+    pub file: String,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PackageReport {
+    pub name: String,
+    pub pyproject: String,
+    pub crate_name: String,
+    pub manifest: String,
+    /// `static`, `dynamic`, `missing` or `implicit`.
+    pub version_mode: &'static str,
+    /// The version written in pyproject.toml, when static.
+    pub static_version: Option<String>,
+    /// The version the wheel will carry.
+    pub wheel_version: Option<String>,
+    pub in_sync: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CrateReport {
+    pub name: String,
+    pub version: String,
+    pub manifest: String,
+    pub version_source: &'static str,
+    pub publish: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LeftOut {
+    pub name: String,
+    pub version: String,
+    pub manifest: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SkippedReport {
+    pub pyproject: String,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangelogReport {
+    pub file: String,
+    pub has_unreleased: bool,
+    pub unreleased_empty: bool,
+    pub last_release: Option<String>,
+}
+
+impl Report {
+    pub fn new(project: &Project) -> Self {
+        let primary = project.primary();
+        let pep440 = project.pep440.as_ref().ok().cloned();
+        let (source, file, line) = match project.source {
+            VersionSource::Package => ("package", project.rel(&primary.manifest), primary.version_line),
+            VersionSource::Workspace { line } => ("workspace", project.rel(&project.workspace.manifest), Some(line)),
+        };
+        Self {
+            schema: 1,
+            root: project.root.display().to_string(),
+            version: VersionReport {
+                semver: project.version.to_string(),
+                pep440: pep440.clone(),
+                pep440_error: project.pep440.as_ref().err().map(|e| e.message.clone()),
+                source,
+                file,
+                line,
+            },
+            python_packages: project
+                .packages
+                .iter()
+                .map(|p| {
+                    let crate_name = project
+                        .workspace
+                        .member(&p.manifest)
+                        .map_or_else(|| primary.name.clone(), |i| project.workspace.members[i].name.clone());
+                    let static_version = match &p.version {
+                        PyVersion::Static { value, .. } => Some(value.clone()),
+                        _ => None,
+                    };
+                    let wheel_version = static_version.clone().or_else(|| pep440.clone());
+                    PackageReport {
+                        name: p.dist_name(&crate_name).to_string(),
+                        pyproject: project.rel(&p.path),
+                        manifest: project.rel(&p.manifest),
+                        version_mode: p.version.mode(),
+                        in_sync: pep440.is_some() && wheel_version == pep440,
+                        static_version,
+                        wheel_version,
+                        crate_name,
+                    }
+                })
+                .collect(),
+            crates: project
+                .unit_members()
+                .map(|m| CrateReport {
+                    name: m.name.clone(),
+                    version: m.version.to_string(),
+                    manifest: project.rel(&m.manifest),
+                    version_source: if m.inherits_version { "workspace" } else { "package" },
+                    publish: m.publish,
+                })
+                .collect(),
+            left_out: project
+                .left_out
+                .iter()
+                .map(|(i, reason)| {
+                    let m = &project.workspace.members[*i];
+                    LeftOut {
+                        name: m.name.clone(),
+                        version: m.version.to_string(),
+                        manifest: project.rel(&m.manifest),
+                        reason: reason.clone(),
+                    }
+                })
+                .collect(),
+            skipped_pyprojects: project
+                .skipped
+                .iter()
+                .map(|s| SkippedReport {
+                    pyproject: project.rel(&s.path),
+                    reason: s.reason,
+                })
+                .collect(),
+            changelog: project.changelog.as_ref().map(|c| {
+                let unreleased = c.parsed.unreleased();
+                ChangelogReport {
+                    file: project.rel(&c.path),
+                    has_unreleased: unreleased.is_some(),
+                    unreleased_empty: unreleased.is_none_or(|s| !c.parsed.lists_changes(s)),
+                    last_release: c.parsed.latest_release().and_then(|s| match &s.kind {
+                        SectionKind::Release { version } => Some(version.clone()),
+                        _ => None,
+                    }),
+                }
+            }),
+            tag: project.tag(),
+            notes: project.notes.clone(),
+        }
+    }
+
+    fn render(&self, shell: &Shell) {
+        let v = &self.version;
+        let pep = match (&v.pep440, &v.pep440_error) {
+            (Some(p), _) if *p == v.semver => String::new(),
+            (Some(p), _) => format!(" (PEP 440: {p})"),
+            (None, Some(e)) => format!(" (no PEP 440 spelling: {e})"),
+            (None, None) => String::new(),
+        };
+        let at = v.line.map_or(String::new(), |l| format!(":{l}"));
+        let source = if v.source == "workspace" { "[workspace.package] version" } else { "[package] version" };
+        shell.out(format!("{} {}{pep}", shell.bold("Version"), v.semver));
+        shell.out(format!("  from {source} in {}{at}", v.file));
+        shell.out(shell.bold("Python packages"));
+        for p in &self.python_packages {
+            let state = match (&p.static_version, p.in_sync) {
+                (Some(s), true) => format!("static {s}"),
+                (Some(s), false) => format!("static {s}, out of sync: `cargo pyrelease sync` fixes it"),
+                (None, _) => format!("{}, wheel {}", p.version_mode, p.wheel_version.as_deref().unwrap_or("?")),
+            };
+            shell.out(format!("  {} ({}) builds {} ({}): {state}", p.name, p.pyproject, p.crate_name, p.manifest));
+        }
+        shell.out(shell.bold("Crates released"));
+        for c in &self.crates {
+            let publish = if c.publish { "published" } else { "not published (publish = false)" };
+            shell.out(format!("  {} {} ({}), {publish}", c.name, c.version, c.manifest));
+        }
+        if !self.left_out.is_empty() {
+            shell.out(shell.bold("Crates left out"));
+            for c in &self.left_out {
+                shell.out(format!("  {} {} ({}): {}", c.name, c.version, c.manifest, c.reason));
+            }
+        }
+        if !self.skipped_pyprojects.is_empty() {
+            shell.out(shell.bold("Other pyproject.toml files"));
+            for s in &self.skipped_pyprojects {
+                shell.out(format!("  {}: {}", s.pyproject, s.reason));
+            }
+        }
+        match &self.changelog {
+            Some(c) => {
+                let unreleased = match (c.has_unreleased, c.unreleased_empty) {
+                    (false, _) => "no Unreleased section",
+                    (true, true) => "Unreleased is empty",
+                    (true, false) => "Unreleased has entries",
+                };
+                let last = c.last_release.as_deref().map_or(String::new(), |l| format!(", last release {l}"));
+                shell.out(format!("{} {}: {unreleased}{last}", shell.bold("Changelog"), c.file));
+            }
+            None => shell.out(format!("{} none found", shell.bold("Changelog"))),
+        }
+        shell.out(format!("{} {}", shell.bold("Tag"), self.tag));
+        for note in &self.notes {
+            shell.note(note);
+        }
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+    let project = Project::load(&global.load_options())?;
+    let report = Report::new(&project);
+    match args.format {
+        Format::Json => shell.out(serde_json::to_string_pretty(&report)?),
+        Format::Human => report.render(shell),
+    }
+    Ok(0)
+}

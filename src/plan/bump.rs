@@ -1,0 +1,201 @@
+//! `bump`: one new version everywhere the version is written, as one plan.
+use std::collections::BTreeSet;
+
+use crate::edit::changelog::{self as cl_edit, ReleaseEdit};
+use crate::edit::toml as tomledit;
+use crate::error::Failure;
+use crate::exec::cmd::{Cmd, Kind};
+use crate::plan::spots::{Spelled, python_spots, toml_error};
+use crate::plan::{EditSet, Plan, Step};
+use crate::project::git::GitState;
+use crate::project::{Project, VersionSource};
+use crate::version::{self, PreKind, Target};
+
+#[derive(Debug, Clone)]
+pub struct BumpRequest {
+    pub target: Target,
+    pub pre: Option<PreKind>,
+    pub allow_downgrade: bool,
+    pub allow_empty_changelog: bool,
+    pub allow_dirty: bool,
+    /// YYYY-MM-DD for the changelog heading.
+    pub date: String,
+    pub commit: bool,
+    pub tag: bool,
+    pub message: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Bump {
+    pub old: semver::Version,
+    pub new: semver::Version,
+    pub pep440: String,
+    pub tag: String,
+    pub plan: Plan,
+}
+
+pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> anyhow::Result<Bump> {
+    let old = &project.version;
+    let new = version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?;
+    let pep440 = version::to_pep440(&new).map_err(version_failure)?.to_string();
+    let tag = format!("{}{new}", project.config.tag_prefix);
+    let ws = &project.workspace;
+    let mut edits = EditSet::new(&project.root);
+
+    // The version source, for every crate that shares it.
+    match project.source {
+        VersionSource::Workspace { .. } => {
+            let (text, _) = ws.root_manifest().expect("a workspace version has a root manifest");
+            edits.edit_known(&ws.manifest, text, |t| {
+                tomledit::set_workspace_version(t, &new.to_string()).map_err(|e| toml_error(&ws.manifest, e))
+            })?;
+        }
+        VersionSource::Package => {
+            for m in project.unit_members() {
+                edits.edit_known(&m.manifest, &m.text, |t| {
+                    tomledit::set_package_version(t, &new.to_string()).map_err(|e| toml_error(&m.manifest, e))
+                })?;
+            }
+        }
+    }
+
+    // Every requirement on a released crate, anywhere in the workspace.
+    let released: BTreeSet<String> = project.unit_members().map(|m| m.name.clone()).collect();
+    let manifests = ws
+        .members
+        .iter()
+        .map(|m| (&m.manifest, m.text.as_str()))
+        .chain(ws.root_doc.as_ref().map(|(text, _)| (&ws.manifest, text.as_str())));
+    for (path, text) in manifests {
+        edits.edit_known(path, text, |t| {
+            tomledit::update_requirements(t, &released, &new)
+                .map(|(text, _)| text)
+                .map_err(|e| toml_error(path, e))
+        })?;
+    }
+
+    let lock = ws.root.join("Cargo.lock");
+    if lock.is_file() {
+        edits.edit(&lock, |t| {
+            tomledit::set_lock_versions(t, &released, old, &new).map_err(|e| toml_error(&lock, e))
+        })?;
+    }
+
+    python_spots(project, &mut edits, &Spelled { semver: &new, pep440: &pep440 })?;
+
+    let mut notes = None;
+    if let Some(changelog) = &project.changelog {
+        let edit = ReleaseEdit {
+            version: &new.to_string(),
+            previous: Some(&old.to_string()),
+            date: &req.date,
+            tag_prefix: &project.config.tag_prefix,
+        };
+        let released = cl_edit::release(&changelog.parsed, &edit, req.allow_empty_changelog).map_err(|e| {
+            Failure::usage(format!("{}: {e}", project.rel(&changelog.path)))
+                .at(&changelog.path, changelog_line(&changelog.parsed))
+                .help("or pass `--allow-empty-changelog` to release without notes")
+        })?;
+        let parsed = crate::project::changelog::parse(&released);
+        notes = cl_edit::section_text(&parsed, &new.to_string());
+        edits.edit_known(&changelog.path, &changelog.parsed.text, |_| Ok(released))?;
+    }
+
+    let edits = edits.into_edits();
+    if let Some(git) = git {
+        check_dirty(project, git, &edits, req)?;
+    } else if req.commit || req.tag {
+        return Err(Failure::usage(format!("`{}` is not in a git repository", project.root.display()))
+            .help("`--commit` and `--tag` need git; run `git init` or bump without them")
+            .into());
+    }
+
+    let mut steps = Vec::new();
+    if req.commit {
+        let message = req
+            .message
+            .as_deref()
+            .unwrap_or("chore: release {version}")
+            .replace("{version}", &tag);
+        let files: Vec<_> = edits.iter().map(|e| e.path.clone()).collect();
+        steps.push(Step::Run {
+            cmd: Cmd::git(Kind::Mutate).cwd(&project.root).arg("add").arg("--").args(&files),
+            verb: "Staging",
+            what: format!("{} file(s)", files.len()),
+        });
+        steps.push(Step::Run {
+            cmd: Cmd::git(Kind::Mutate)
+                .cwd(&project.root)
+                .args(["commit", "--no-verify", "-m", &message, "--"])
+                .args(&files),
+            verb: "Committing",
+            what: message.clone(),
+        });
+    }
+    if req.tag {
+        let body = notes.unwrap_or_default();
+        let message = if body.trim().is_empty() { tag.clone() } else { format!("{tag}\n\n{body}") };
+        steps.push(Step::Run {
+            cmd: Cmd::git(Kind::Mutate).cwd(&project.root).args(["tag", "-a", &tag, "-m", &message]),
+            verb: "Tagging",
+            what: tag.clone(),
+        });
+    }
+    Ok(Bump {
+        old: old.clone(),
+        new,
+        pep440,
+        tag,
+        plan: Plan { edits, steps },
+    })
+}
+
+fn version_failure(err: version::VersionError) -> anyhow::Error {
+    let mut failure = Failure::usage(err.message);
+    if let Some(help) = err.help {
+        failure = failure.help(help);
+    }
+    failure.into()
+}
+
+fn changelog_line(parsed: &crate::project::changelog::Changelog) -> Option<usize> {
+    parsed.unreleased().map(|s| s.line)
+}
+
+/// A dirty tree is refused unless asked; with `--commit`, a file the user had
+/// changed must never end up in the release commit.
+fn check_dirty(
+    project: &Project,
+    git: &GitState,
+    edits: &[crate::edit::FileEdit],
+    req: &BumpRequest,
+) -> anyhow::Result<()> {
+    if git.dirty.is_empty() {
+        return Ok(());
+    }
+    let list = |paths: &[&std::path::PathBuf]| {
+        paths.iter().map(|p| format!("`{}`", project.rel(p))).collect::<Vec<_>>().join(", ")
+    };
+    if !req.allow_dirty {
+        let dirty: Vec<_> = git.dirty.iter().collect();
+        return Err(Failure::usage(format!("the working tree has uncommitted changes: {}", list(&dirty)))
+            .help("commit or stash them first, or pass `--allow-dirty`")
+            .into());
+    }
+    if req.commit {
+        let swept: Vec<_> = git
+            .dirty
+            .iter()
+            .filter(|d| edits.iter().any(|e| crate::project::workspace::same_file(&e.path, d)))
+            .collect();
+        if !swept.is_empty() {
+            return Err(Failure::usage(format!(
+                "`--commit` would sweep your uncommitted changes into the release commit: {}",
+                list(&swept)
+            ))
+            .help("commit or stash those files first, or bump without `--commit`")
+            .into());
+        }
+    }
+    Ok(())
+}

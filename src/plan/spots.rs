@@ -1,0 +1,98 @@
+//! The version spots outside Cargo: static pyproject versions, uv.lock and the
+//! configured version files. `sync` writes the current version into them;
+//! `bump` writes the new one.
+use std::path::Path;
+
+use crate::edit::toml as tomledit;
+use crate::error::Failure;
+use crate::plan::EditSet;
+use crate::project::Project;
+use crate::project::config::Spelling;
+use crate::project::pyproject::PyVersion;
+
+/// The two spellings of the version being written.
+pub struct Spelled<'a> {
+    pub semver: &'a semver::Version,
+    pub pep440: &'a str,
+}
+
+/// PEP 503 normalisation: the name uv.lock and the indexes use.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+pub fn toml_error(path: &Path, err: tomledit::EditError) -> anyhow::Error {
+    Failure::usage(format!("`{}`: {}", path.display(), err.message))
+        .at(path, err.line)
+        .into()
+}
+
+pub fn python_spots(project: &Project, edits: &mut EditSet, new: &Spelled<'_>) -> anyhow::Result<()> {
+    for package in &project.packages {
+        let PyVersion::Static { .. } = package.version else { continue };
+        edits.edit_known(&package.path, &package.text, |text| {
+            tomledit::set_pyproject_version(text, new.pep440).map_err(|e| toml_error(&package.path, e))
+        })?;
+        // uv records the project's own version only for static versions.
+        let dir = package.path.parent().unwrap_or(&project.root);
+        let name = normalize_name(package.dist_name(&project.primary().name));
+        for lock in [dir.join("uv.lock"), project.root.join("uv.lock")] {
+            if lock.is_file() {
+                edits.edit(&lock, |text| {
+                    Ok(tomledit::set_uv_lock_version(text, &name, new.pep440)
+                        .map_err(|e| toml_error(&lock, e))?
+                        .unwrap_or_else(|| text.to_string()))
+                })?;
+                break;
+            }
+        }
+    }
+    for file in &project.config.version_files {
+        let path = project.root.join(&file.path);
+        let config_file = project.config.file.as_deref().unwrap_or(&project.root);
+        if !path.is_file() {
+            return Err(Failure::usage(format!(
+                "the version file `{}` does not exist",
+                file.path.display()
+            ))
+            .at(config_file, Some(file.line))
+            .help("`version-files` paths are relative to the workspace root")
+            .into());
+        }
+        let value = match file.spelling {
+            Spelling::Semver => new.semver.to_string(),
+            Spelling::Pep440 => new.pep440.to_string(),
+        };
+        edits.edit(&path, |text| {
+            crate::edit::pattern::replace_version(text, &file.search, &value).map_err(|msg| {
+                Failure::usage(format!("version file `{}`: {msg}", file.path.display()))
+                    .at(config_file, Some(file.line))
+                    .help("fix the `search` pattern so it matches the version exactly once")
+                    .into()
+            })
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_normalised_like_pep_503() {
+        assert_eq!(super::normalize_name("Foo_Bar.baz"), "foo-bar-baz");
+        assert_eq!(super::normalize_name("a--b__c"), "a-b-c");
+    }
+}

@@ -1,0 +1,34 @@
+//! `sync`: Cargo's current version into every other spot.
+use crate::error::Failure;
+use crate::plan::spots::{Spelled, python_spots};
+use crate::plan::{EditSet, Plan};
+use crate::project::Project;
+
+pub fn plan(project: &Project) -> anyhow::Result<Plan> {
+    let pep440 = project.pep440.as_ref().map_err(|err| {
+        let mut failure = Failure::usage(format!(
+            "the version `{}` of `{}` cannot be written in pyproject.toml: {}",
+            project.version,
+            project.primary().name,
+            err.message
+        ))
+        .at(&project.primary().manifest, project.primary().version_line);
+        if let Some(help) = &err.help {
+            failure = failure.help(help.clone());
+        }
+        failure
+    })?;
+    let mut edits = EditSet::new(&project.root);
+    python_spots(
+        project,
+        &mut edits,
+        &Spelled {
+            semver: &project.version,
+            pep440,
+        },
+    )?;
+    Ok(Plan {
+        edits: edits.into_edits(),
+        steps: Vec::new(),
+    })
+}

@@ -1,0 +1,193 @@
+//! `[workspace.metadata.pyrelease]` / `[package.metadata.pyrelease]`: every key
+//! optional, unknown keys refused with the file and line.
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Document, Item, TableLike};
+
+use crate::error::{Failure, line_of};
+
+/// How a configured version file spells the version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Spelling {
+    Semver,
+    Pep440,
+}
+
+/// `[[workspace.metadata.pyrelease.version-files]]`: a file holding the version
+/// in a pattern such as `__version__ = "{version}"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionFile {
+    pub path: PathBuf,
+    pub search: String,
+    pub spelling: Spelling,
+    /// Where it is configured, for errors.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The manifest the configuration was read from, if any.
+    pub file: Option<PathBuf>,
+    pub pyprojects: Option<Vec<PathBuf>>,
+    pub crates: Option<Vec<String>>,
+    pub tag_prefix: String,
+    pub changelog: Option<PathBuf>,
+    pub version_files: Vec<VersionFile>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            file: None,
+            pyprojects: None,
+            crates: None,
+            tag_prefix: "v".to_string(),
+            changelog: None,
+            version_files: Vec::new(),
+        }
+    }
+}
+
+pub const KEYS: &[&str] = &["pyprojects", "crates", "tag-prefix", "changelog", "version-files"];
+const VERSION_FILE_KEYS: &[&str] = &["path", "search", "spelling"];
+
+/// Reads the configuration from the workspace root manifest or, failing that,
+/// the maturin crate's manifest. Both carrying one is ambiguous and refused.
+pub fn read(
+    workspace: Option<(&Path, &Document<String>)>,
+    package: Option<(&Path, &Document<String>)>,
+) -> Result<Config, Failure> {
+    let ws = workspace.and_then(|(path, doc)| {
+        table_at(doc.as_table() as &dyn TableLike, &["workspace", "metadata", "pyrelease"]).map(|t| (path, doc, t))
+    });
+    let pkg = package.and_then(|(path, doc)| {
+        table_at(doc.as_table() as &dyn TableLike, &["package", "metadata", "pyrelease"]).map(|t| (path, doc, t))
+    });
+    match (ws, pkg) {
+        (Some((a, ..)), Some((b, ..))) if a != b => Err(Failure::usage(
+            "configuration found in both `[workspace.metadata.pyrelease]` and `[package.metadata.pyrelease]`",
+        )
+        .at(b, None)
+        .help(format!(
+            "keep one: move the keys into `[workspace.metadata.pyrelease]` of `{}`",
+            a.display()
+        ))),
+        (Some((path, doc, table)), _) | (None, Some((path, doc, table))) => parse(path, doc, table),
+        (None, None) => Ok(Config::default()),
+    }
+}
+
+/// The table at a dotted path, whether written as `[a.b]`, dotted keys or inline.
+pub fn table_at<'a>(root: &'a dyn TableLike, keys: &[&str]) -> Option<&'a dyn TableLike> {
+    let mut table = root;
+    for key in keys {
+        table = table.get(key)?.as_table_like()?;
+    }
+    Some(table)
+}
+
+fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<Config, Failure> {
+    let text = doc.raw();
+    let line = |item: &Item| item.span().map(|s| line_of(text, s.start));
+    let err = |item: &Item, msg: String| Failure::usage(msg).at(path, line(item));
+    let string = |key: &str, item: &Item| -> Result<String, Failure> {
+        item.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| err(item, format!("`{key}` must be a string")))
+    };
+    let strings = |key: &str, item: &Item| -> Result<Vec<String>, Failure> {
+        let bad = || err(item, format!("`{key}` must be an array of strings"));
+        item.as_array()
+            .ok_or_else(bad)?
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
+            .collect()
+    };
+
+    let mut config = Config {
+        file: Some(path.to_path_buf()),
+        ..Config::default()
+    };
+    for (key, item) in table.iter() {
+        match key {
+            "pyprojects" => {
+                config.pyprojects = Some(strings(key, item)?.into_iter().map(PathBuf::from).collect());
+            }
+            "crates" => config.crates = Some(strings(key, item)?),
+            "tag-prefix" => config.tag_prefix = string(key, item)?,
+            "changelog" => config.changelog = Some(PathBuf::from(string(key, item)?)),
+            "version-files" => config.version_files = version_files(path, text, item)?,
+            _ => {
+                let key_line = table
+                    .key(key)
+                    .and_then(|k| k.span())
+                    .map(|s| line_of(text, s.start))
+                    .or_else(|| line(item));
+                return Err(Failure::usage(format!("unknown configuration key `{key}` in `pyrelease` metadata"))
+                    .at(path, key_line)
+                    .help(format!("the known keys are: {}", KEYS.join(", "))));
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn version_files(path: &Path, text: &str, item: &Item) -> Result<Vec<VersionFile>, Failure> {
+    let line = |span: Option<std::ops::Range<usize>>| span.map(|s| line_of(text, s.start));
+    let bad = || {
+        Failure::usage("`version-files` must be an array of tables with `path`, `search` and `spelling`")
+            .at(path, line(item.span()))
+            .help("write `[[workspace.metadata.pyrelease.version-files]]` with `path = \"...\"` and `search = \"__version__ = \\\"{version}\\\"\"`")
+    };
+    let tables: Vec<&dyn toml_edit::TableLike> = match item {
+        Item::ArrayOfTables(a) => a.iter().map(|t| t as &dyn toml_edit::TableLike).collect(),
+        Item::Value(toml_edit::Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike).ok_or_else(bad))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(bad()),
+    };
+    tables
+        .into_iter()
+        .map(|t| {
+            let at = line(t.iter().next().and_then(|(_, i)| i.span())).or(line(item.span()));
+            let fail = |msg: String| Failure::usage(msg).at(path, at);
+            for (key, _) in t.iter() {
+                if !VERSION_FILE_KEYS.contains(&key) {
+                    return Err(fail(format!("unknown key `{key}` in a `version-files` entry"))
+                        .help(format!("the known keys are: {}", VERSION_FILE_KEYS.join(", "))));
+                }
+            }
+            let get = |key: &str| -> Result<Option<String>, Failure> {
+                match t.get(key) {
+                    None => Ok(None),
+                    Some(i) => i
+                        .as_str()
+                        .map(|s| Some(s.to_string()))
+                        .ok_or_else(|| fail(format!("`{key}` in a `version-files` entry must be a string"))),
+                }
+            };
+            let file = get("path")?.ok_or_else(|| fail("a `version-files` entry has no `path`".into()))?;
+            let search = get("search")?.unwrap_or_else(|| "{version}".to_string());
+            if !search.contains("{version}") {
+                return Err(fail(format!("the `search` pattern `{search}` of `{file}` has no `{{version}}`"))
+                    .help("write the text around the version with `{version}` in its place"));
+            }
+            let spelling = match get("spelling")?.as_deref() {
+                None | Some("semver") => Spelling::Semver,
+                Some("pep440") => Spelling::Pep440,
+                Some(other) => {
+                    return Err(fail(format!("unknown spelling `{other}` for `{file}`"))
+                        .help("use `spelling = \"semver\"` (1.2.0-rc.1) or `spelling = \"pep440\"` (1.2.0rc1)"));
+                }
+            };
+            Ok(VersionFile {
+                path: PathBuf::from(file),
+                search,
+                spelling,
+                line: at.unwrap_or(1),
+            })
+        })
+        .collect()
+}

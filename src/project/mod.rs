@@ -1,0 +1,427 @@
+//! The read-only model of the project, loaded once: which Python packages are
+//! released, from which crate, at which version, with which other crates.
+pub mod changelog;
+pub mod config;
+pub mod git;
+pub mod pyproject;
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+
+use self::config::Config;
+use self::pyproject::{PyProject, PyVersion, Skipped};
+use self::workspace::Workspace;
+use crate::error::Failure;
+use crate::version::{self, VersionError};
+
+/// Where the released version is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionSource {
+    /// `[package] version` of each crate of the release (several crates of one
+    /// version line each carry their own copy).
+    Package,
+    /// `[workspace.package] version`, inherited with `version.workspace = true`.
+    Workspace { line: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangelogFile {
+    pub path: PathBuf,
+    pub parsed: changelog::Changelog,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    /// The folder paths are shown relative to: the workspace root or the search root.
+    pub root: PathBuf,
+    pub workspace: Workspace,
+    pub config: Config,
+    pub packages: Vec<PyProject>,
+    pub skipped: Vec<Skipped>,
+    /// Index in `workspace.members` of the crate maturin builds (of the first package).
+    pub primary: usize,
+    pub source: VersionSource,
+    pub version: semver::Version,
+    /// The version in PEP 440 spelling, as maturin will write it into the wheel.
+    pub pep440: Result<String, VersionError>,
+    /// Indices in `workspace.members` of the crates released together, primary first.
+    pub unit: Vec<usize>,
+    /// Members not in the release, with the reason.
+    pub left_out: Vec<(usize, String)>,
+    pub changelog: Option<ChangelogFile>,
+    /// Things the user should know that are not errors (maturin's fallbacks).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct LoadOptions {
+    pub manifest_path: Option<PathBuf>,
+    pub packages: Vec<String>,
+}
+
+/// `path` relative to `root`, with `/` separators, for messages and JSON.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let shown = rel.to_string_lossy().replace('\\', "/");
+    if shown.is_empty() { ".".to_string() } else { shown }
+}
+
+impl Project {
+    pub fn load(opts: &LoadOptions) -> anyhow::Result<Self> {
+        let cwd = std::env::current_dir()?;
+        let start = match &opts.manifest_path {
+            Some(path) => {
+                let path = cwd.join(path);
+                if !path.is_file() {
+                    return Err(Failure::usage(format!("manifest path `{}` does not exist", path.display()))
+                        .help("pass the path of a Cargo.toml to `--manifest-path`")
+                        .into());
+                }
+                Some(path)
+            }
+            None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
+        };
+        let home = start.as_deref().map(workspace::load).transpose()?;
+        let search_root = home.as_ref().map_or_else(|| cwd.clone(), |w| w.root.clone());
+
+        // Configuration lives in the manifest the user pointed at; without one,
+        // in the root manifest of the maturin crate's workspace (read below).
+        let config = match &home {
+            Some(ws) => read_config(ws)?,
+            None => Config::default(),
+        };
+        let (mut packages, skipped) = select_pyprojects(&search_root, &config, &opts.packages)?;
+
+        let first = &packages[0];
+        let workspace = match home {
+            Some(ws) if ws.member(&first.manifest).is_some() => ws,
+            _ => workspace::load(&first.manifest)?,
+        };
+        let config = if config.file.is_some() { config } else { read_config(&workspace)? };
+        let root = search_root;
+
+        let primary = member_of(&workspace, &packages[0], &root)?;
+        let member = &workspace.members[primary];
+        let (source, version) = if member.inherits_version {
+            let (_, line) = workspace.package_version().ok_or_else(|| {
+                Failure::usage(format!(
+                    "`{}` inherits its version, but the workspace root has no `[workspace.package] version`",
+                    member.name
+                ))
+                .at(&workspace.manifest, None)
+            })?;
+            (VersionSource::Workspace { line }, member.version.clone())
+        } else {
+            (VersionSource::Package, member.version.clone())
+        };
+
+        let same_line = |m: &workspace::Member| {
+            if member.inherits_version {
+                m.inherits_version
+            } else {
+                !m.inherits_version && m.version == version
+            }
+        };
+        // Every maturin package of the release must build a crate on this line.
+        for package in &packages[1..] {
+            let i = member_of(&workspace, package, &root)?;
+            if !same_line(&workspace.members[i]) {
+                return Err(Failure::usage(format!(
+                    "the maturin packages `{}` and `{}` build crates on different version lines ({} and {})",
+                    relative(&root, &packages[0].path),
+                    relative(&root, &package.path),
+                    version,
+                    workspace.members[i].version
+                ))
+                .help("release one at a time: pass `-p NAME`, or list the one to release in `pyprojects` in `[workspace.metadata.pyrelease]`")
+                .into());
+            }
+        }
+
+        let (unit, left_out) = release_unit(&workspace, primary, &config, same_line, &root)?;
+
+        let pep440 = version::to_pep440(&version).map(|v| v.to_string());
+        let mut notes = Vec::new();
+        for package in &mut packages {
+            check_authority(package, &workspace, primary, &version, &root)?;
+            if let Some(note) = maturin_fallback_note(package, &root) {
+                notes.push(note);
+            }
+        }
+        if version::is_placeholder(&version) {
+            notes.push(format!(
+                "`{}` is at 0.0.0, which looks like a placeholder: a release needs a real version in `{}`",
+                member.name,
+                relative(&root, &member.manifest)
+            ));
+        }
+        let changelog = find_changelog(&root, &config, &packages[0], &workspace.members[primary].manifest)?;
+
+        Ok(Self {
+            root,
+            config,
+            packages,
+            skipped,
+            primary,
+            source,
+            version,
+            pep440,
+            unit,
+            left_out,
+            changelog,
+            notes,
+            workspace,
+        })
+    }
+
+    pub fn primary(&self) -> &workspace::Member {
+        &self.workspace.members[self.primary]
+    }
+
+    pub fn rel(&self, path: &Path) -> String {
+        relative(&self.root, path)
+    }
+
+    /// The tag a release of the current version gets.
+    pub fn tag(&self) -> String {
+        format!("{}{}", self.config.tag_prefix, self.version)
+    }
+
+    /// The members released together.
+    pub fn unit_members(&self) -> impl Iterator<Item = &workspace::Member> {
+        self.unit.iter().map(|&i| &self.workspace.members[i])
+    }
+}
+
+fn read_config(ws: &Workspace) -> anyhow::Result<Config> {
+    let Some((_, doc)) = ws.root_manifest() else {
+        return Ok(Config::default());
+    };
+    Ok(config::read(Some((&ws.manifest, doc)), Some((&ws.manifest, doc)))?)
+}
+
+fn select_pyprojects(
+    search_root: &Path,
+    config: &Config,
+    wanted: &[String],
+) -> anyhow::Result<(Vec<PyProject>, Vec<Skipped>)> {
+    let paths = match &config.pyprojects {
+        Some(list) => list
+            .iter()
+            .map(|p| {
+                let path = search_root.join(p);
+                if path.is_file() {
+                    Ok(path)
+                } else {
+                    Err(Failure::usage(format!("the configured pyproject `{}` does not exist", p.display()))
+                        .at(config.file.as_deref().unwrap_or(search_root), None)
+                        .help("`pyprojects` paths are relative to the workspace root"))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => pyproject::find(search_root),
+    };
+    let mut packages = Vec::new();
+    let mut skipped = Vec::new();
+    for path in paths {
+        let text = crate::exec::fs::read_text(&path)?;
+        match pyproject::read(&path, text)? {
+            Ok(p) => packages.push(p),
+            Err(s) => skipped.push(s),
+        }
+    }
+    if !wanted.is_empty() {
+        packages.retain(|p| {
+            let crate_name = crate_name_of(&p.manifest);
+            wanted
+                .iter()
+                .any(|w| p.name.as_deref() == Some(w.as_str()) || crate_name.as_deref() == Some(w.as_str()))
+        });
+        if packages.is_empty() {
+            return Err(Failure::usage(format!(
+                "no maturin package named {} under `{}`",
+                wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", "),
+                search_root.display()
+            ))
+            .help("`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them")
+            .into());
+        }
+    }
+    if packages.is_empty() {
+        let mut help = String::from(
+            "a maturin package has `build-backend = \"maturin\"` in `[build-system]`; if yours is elsewhere, set `pyprojects = [\"path/to/pyproject.toml\"]` in `[workspace.metadata.pyrelease]`",
+        );
+        for s in &skipped {
+            help.push_str(&format!("\n      skipped `{}`: {}", relative(search_root, &s.path), s.reason));
+        }
+        return Err(Failure::usage(format!(
+            "no maturin pyproject.toml found under `{}`",
+            search_root.display()
+        ))
+        .help(help)
+        .into());
+    }
+    Ok((packages, skipped))
+}
+
+/// The crate name in a manifest, read cheaply for `-p` matching.
+fn crate_name_of(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let doc: toml_edit::Document<String> = toml_edit::Document::parse(text).ok()?;
+    doc.get("package")?.get("name")?.as_str().map(str::to_string)
+}
+
+fn member_of(ws: &Workspace, package: &PyProject, root: &Path) -> anyhow::Result<usize> {
+    ws.member(&package.manifest).ok_or_else(|| {
+        Failure::usage(format!(
+            "`{}` builds `{}`, which is not a member of the workspace at `{}`",
+            relative(root, &package.path),
+            relative(root, &package.manifest),
+            ws.root.display()
+        ))
+        .at(&package.path, None)
+        .help("add the crate to `[workspace] members`, or give it its own `[workspace]` table")
+        .into()
+    })
+}
+
+fn release_unit(
+    ws: &Workspace,
+    primary: usize,
+    config: &Config,
+    same_line: impl Fn(&workspace::Member) -> bool,
+    root: &Path,
+) -> anyhow::Result<(Vec<usize>, Vec<(usize, String)>)> {
+    let mut unit = vec![primary];
+    if let Some(names) = &config.crates {
+        for name in names {
+            let i = ws.by_name(name).ok_or_else(|| {
+                Failure::usage(format!("`crates` names `{name}`, which is not a member of the workspace"))
+                    .at(config.file.as_deref().unwrap_or(root), None)
+                    .help("list workspace members by their package name; `cargo metadata --no-deps` shows them")
+            })?;
+            if !unit.contains(&i) {
+                unit.push(i);
+            }
+        }
+    }
+    let primary_member = &ws.members[primary];
+    let mut left_out = Vec::new();
+    for (i, m) in ws.members.iter().enumerate() {
+        if unit.contains(&i) {
+            continue;
+        }
+        if config.crates.is_none() && same_line(m) {
+            unit.push(i);
+            continue;
+        }
+        let reason = if config.crates.is_some() {
+            "not listed in `crates`".to_string()
+        } else if primary_member.inherits_version {
+            format!("has its own version ({})", m.version)
+        } else if m.inherits_version {
+            "inherits `[workspace.package] version`, another version line".to_string()
+        } else {
+            format!("on another version line ({})", m.version)
+        };
+        left_out.push((i, reason));
+    }
+    Ok((unit, left_out))
+}
+
+/// Principle 1: Cargo must be the authority. A crate that is never published,
+/// holding a placeholder, while pyproject carries a real version, is not.
+fn check_authority(
+    package: &PyProject,
+    ws: &Workspace,
+    primary: usize,
+    version: &semver::Version,
+    root: &Path,
+) -> anyhow::Result<()> {
+    let PyVersion::Static { value, line } = &package.version else { return Ok(()) };
+    let member = &ws.members[primary];
+    let cargo_pep = version::to_pep440(version).ok();
+    let py: Option<pep440_rs::Version> = value.parse().ok();
+    let differs = match (&cargo_pep, &py) {
+        (Some(c), Some(p)) => c != p,
+        _ => true,
+    };
+    let ahead = matches!((&cargo_pep, &py), (Some(c), Some(p)) if p > c);
+    if differs && (version::is_placeholder(version) || (!member.publish && ahead)) {
+        return Err(Failure::usage(format!(
+            "Cargo.toml is not the version authority here: `{}` is at {} ({}) while `{}` says {}",
+            member.name,
+            version,
+            if member.publish { "a placeholder" } else { "`publish = false`" },
+            relative(root, &package.path),
+            value
+        ))
+        .at(&package.path, Some(*line))
+        .help(format!(
+            "cargo-pyrelease takes the version from Cargo.toml: set `version = \"{}\"` in `{}` and make pyproject.toml `dynamic = [\"version\"]` (or keep both equal); if the version comes from elsewhere (a tag, dist-workspace.toml), this tool cannot release the project",
+            version::pep440_to_semver(value).map_or_else(|_| value.clone(), |v| v.to_string()),
+            relative(root, &member.manifest)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn maturin_fallback_note(package: &PyProject, root: &Path) -> Option<String> {
+    let shown = relative(root, &package.path);
+    match package.version {
+        PyVersion::Missing { line } => Some(format!(
+            "{shown}:{line}: `[project]` has no `version` and no `dynamic = [\"version\"]`: maturin 1.x warns and uses Cargo's version, maturin 2 will refuse to build; add `dynamic = [\"version\"]` to `[project]`"
+        )),
+        PyVersion::Implicit => Some(format!(
+            "{shown}: no `[project]` table: maturin takes the name and version from Cargo.toml, so there is nothing to keep in sync there"
+        )),
+        _ => None,
+    }
+}
+
+fn find_changelog(
+    root: &Path,
+    config: &Config,
+    package: &PyProject,
+    crate_manifest: &Path,
+) -> anyhow::Result<Option<ChangelogFile>> {
+    let path = match &config.changelog {
+        Some(rel) => {
+            let path = root.join(rel);
+            if !path.is_file() {
+                return Err(Failure::usage(format!("the configured changelog `{}` does not exist", rel.display()))
+                    .at(config.file.as_deref().unwrap_or(root), None)
+                    .help("`changelog` is relative to the workspace root")
+                    .into());
+            }
+            Some(path)
+        }
+        None => {
+            let dirs = [
+                Some(root),
+                package.path.parent(),
+                crate_manifest.parent(),
+            ];
+            let mut found = None;
+            'outer: for dir in dirs.into_iter().flatten() {
+                for name in changelog::CANDIDATES {
+                    let path = dir.join(name);
+                    if path.is_file() {
+                        found = Some(path);
+                        break 'outer;
+                    }
+                }
+            }
+            found
+        }
+    };
+    path.map(|path| {
+        let text = crate::exec::fs::read_text(&path)?;
+        Ok(ChangelogFile {
+            parsed: changelog::parse(&text),
+            path,
+        })
+    })
+    .transpose()
+}

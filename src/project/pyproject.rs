@@ -1,0 +1,187 @@
+//! Finding the maturin pyproject.toml files and reading their version mode.
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Document, TableLike};
+
+use super::config::table_at;
+use crate::error::{Failure, line_of};
+
+/// How the pyproject declares its version, which decides what a release edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PyVersion {
+    /// `version = "1.2.3"` in `[project]`: maturin uses it, whatever Cargo says.
+    Static { value: String, line: usize },
+    /// `dynamic = ["version"]`: maturin takes Cargo's version.
+    Dynamic,
+    /// A `[project]` table with neither: maturin 1.x warns and uses Cargo's.
+    Missing { line: usize },
+    /// No `[project]` table: maturin takes all metadata from Cargo.
+    Implicit,
+}
+
+impl PyVersion {
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Self::Static { .. } => "static",
+            Self::Dynamic => "dynamic",
+            Self::Missing { .. } => "missing",
+            Self::Implicit => "implicit",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PyProject {
+    pub path: PathBuf,
+    pub text: String,
+    pub name: Option<String>,
+    pub version: PyVersion,
+    /// The crate maturin builds: `[tool.maturin] manifest-path` or the Cargo.toml beside it.
+    pub manifest: PathBuf,
+    pub bindings: Option<String>,
+}
+
+impl PyProject {
+    /// The name maturin will publish under: `[project].name`, else the crate's.
+    pub fn dist_name<'a>(&'a self, crate_name: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(crate_name)
+    }
+}
+
+/// A pyproject.toml that is not a maturin package, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: &'static str,
+}
+
+/// Directories never searched: build output, VCS data, virtualenvs, dependencies.
+fn skip_dir(path: &Path, name: &str) -> bool {
+    name.starts_with('.')
+        || matches!(name, "target" | "node_modules" | "__pycache__" | "venv" | "site-packages")
+        || path.join("pyvenv.cfg").exists()
+}
+
+/// Every pyproject.toml under `root`, in a stable order. Symlinked directories
+/// are not followed, so a link loop cannot hang the search.
+pub fn find(root: &Path) -> Vec<PathBuf> {
+    const MAX_DEPTH: usize = 8;
+    let mut found = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), 0)];
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries.into_iter().rev() {
+            let Ok(kind) = entry.file_type() else { continue };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if kind.is_dir() && depth < MAX_DEPTH && !skip_dir(&entry.path(), &name) {
+                stack.push((entry.path(), depth + 1));
+            } else if kind.is_file() && name == "pyproject.toml" {
+                found.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Parses TOML keeping spans; a syntax error names the file and line.
+pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> {
+    Document::parse(text.to_string()).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        Failure::usage(format!(
+            "`{}` is not valid TOML: {}",
+            path.display(),
+            e.message().trim()
+        ))
+        .at(path, line)
+        .help("fix the syntax error; nothing was changed")
+    })
+}
+
+/// Reads one pyproject: a maturin package, or a decoy with the reason.
+pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Failure> {
+    let skipped = |reason| Ok(Err(Skipped { path: path.to_path_buf(), reason }));
+    // Templates (cookiecutter, copier) are not projects, and often not valid TOML.
+    if path.to_string_lossy().contains("{{") || text.contains("{{") {
+        return skipped("a template (`{{ }}` placeholders)");
+    }
+    let doc = parse_toml(path, &text)?;
+    let root = doc.as_table() as &dyn TableLike;
+    let backend = table_at(root, &["build-system"]).and_then(|t| t.get("build-backend")?.as_str().map(str::to_string));
+    match backend.as_deref() {
+        Some("maturin") => {}
+        Some(_) => return skipped("another build backend"),
+        None if table_at(root, &["tool", "uv", "workspace"]).is_some() => {
+            return skipped("a uv workspace root (no build backend)");
+        }
+        None => return skipped("no `build-backend` (not a maturin package)"),
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let maturin = table_at(root, &["tool", "maturin"]);
+    let manifest = match maturin.and_then(|t| t.get("manifest-path")) {
+        Some(item) => {
+            let line = item.span().map(|s| line_of(&text, s.start));
+            let rel = item.as_str().ok_or_else(|| {
+                Failure::usage("`manifest-path` in `[tool.maturin]` must be a string").at(path, line)
+            })?;
+            let manifest = dir.join(rel);
+            if !manifest.is_file() {
+                return Err(Failure::usage(format!(
+                    "`[tool.maturin] manifest-path` points to `{rel}`, which does not exist"
+                ))
+                .at(path, line)
+                .help("the path is relative to the folder of pyproject.toml; if it points into a git submodule, run `git submodule update --init`"));
+            }
+            manifest
+        }
+        None => dir.join("Cargo.toml"),
+    };
+    let bindings = maturin.and_then(|t| t.get("bindings")?.as_str().map(str::to_string));
+    let project = table_at(root, &["project"]);
+    let name = project.and_then(|p| p.get("name")?.as_str().map(str::to_string));
+    let version = match project {
+        None => PyVersion::Implicit,
+        Some(project) => {
+            let dynamic = project
+                .get("dynamic")
+                .and_then(|d| d.as_array())
+                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some("version")));
+            match project.get("version") {
+                Some(item) => {
+                    let line = item.span().map_or(1, |s| line_of(&text, s.start));
+                    let value = item.as_str().ok_or_else(|| {
+                        Failure::usage("`[project] version` must be a string").at(path, Some(line))
+                    })?;
+                    if dynamic {
+                        return Err(Failure::usage(
+                            "`[project]` has both a static `version` and `dynamic = [\"version\"]`",
+                        )
+                        .at(path, Some(line))
+                        .help("remove one: keep `dynamic = [\"version\"]` to take the version from Cargo.toml"));
+                    }
+                    PyVersion::Static { value: value.to_string(), line }
+                }
+                None if dynamic => PyVersion::Dynamic,
+                None => {
+                    // Table headers carry no span; find the header line itself.
+                    let line = text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("[project]"))
+                        .map_or(1, |i| i + 1);
+                    PyVersion::Missing { line }
+                }
+            }
+        }
+    };
+    Ok(Ok(PyProject {
+        path: path.to_path_buf(),
+        text,
+        name,
+        version,
+        manifest,
+        bindings,
+    }))
+}

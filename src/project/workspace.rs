@@ -1,0 +1,127 @@
+//! The cargo side of the model: `cargo metadata --no-deps` for the members,
+//! plus each member's manifest text for what metadata does not say (whether the
+//! version is inherited, and on which line it is written).
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Document, TableLike};
+
+use super::config::table_at;
+use super::pyproject::parse_toml;
+use crate::error::{Failure, line_of};
+use crate::exec::cmd::{Cmd, CmdError, Kind};
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub version: semver::Version,
+    pub manifest: PathBuf,
+    pub text: String,
+    pub doc: Document<String>,
+    /// `publish = false` (or an empty registry list).
+    pub publish: bool,
+    /// `version.workspace = true`.
+    pub inherits_version: bool,
+    /// The line of `version = ...` in this manifest (own or inheriting).
+    pub version_line: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub manifest: PathBuf,
+    pub members: Vec<Member>,
+    /// The root manifest when it is not itself a member (a virtual workspace).
+    pub root_doc: Option<(String, Document<String>)>,
+}
+
+impl Workspace {
+    pub fn member(&self, manifest: &Path) -> Option<usize> {
+        self.members.iter().position(|m| same_file(&m.manifest, manifest))
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<usize> {
+        self.members.iter().position(|m| m.name == name)
+    }
+
+    /// The root manifest's text and parsed document, member or not.
+    pub fn root_manifest(&self) -> Option<(&str, &Document<String>)> {
+        match &self.root_doc {
+            Some((text, doc)) => Some((text, doc)),
+            None => self
+                .member(&self.manifest)
+                .map(|i| (self.members[i].text.as_str(), &self.members[i].doc)),
+        }
+    }
+
+    /// `[workspace.package].version` and its line, when the root declares one.
+    pub fn package_version(&self) -> Option<(String, usize)> {
+        let (text, doc) = self.root_manifest()?;
+        let item = table_at(doc.as_table() as &dyn TableLike, &["workspace", "package"])?.get("version")?;
+        Some((item.as_str()?.to_string(), item.span().map_or(1, |s| line_of(text, s.start))))
+    }
+}
+
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Loads the workspace that `manifest` belongs to.
+pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
+    let out = Cmd::cargo(Kind::Read)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(manifest)
+        .read()
+        .map_err(|err| match err.downcast::<CmdError>() {
+            // cargo's own message already names the file and line.
+            Ok(cmd) => anyhow::Error::new(
+                Failure::usage(format!(
+                    "cargo could not read the workspace of `{}`:\n{}",
+                    manifest.display(),
+                    cmd.stderr.trim().trim_start_matches("error: ")
+                ))
+                .help("fix the manifest; `cargo metadata` shows the same error"),
+            ),
+            Err(other) => other,
+        })?;
+    let meta: cargo_metadata::Metadata = serde_json::from_str(&out)?;
+    let root: PathBuf = meta.workspace_root.clone().into();
+    let root_manifest = root.join("Cargo.toml");
+    let members = meta
+        .workspace_packages()
+        .into_iter()
+        .map(|p| {
+            let path: PathBuf = p.manifest_path.clone().into();
+            let text = crate::exec::fs::read_text(&path)?;
+            let doc = parse_toml(&path, &text)?;
+            let version_item = table_at(doc.as_table() as &dyn TableLike, &["package"]).and_then(|t| t.get("version"));
+            let inherits_version = version_item
+                .and_then(|v| v.as_table_like())
+                .and_then(|t| t.get("workspace"))
+                .and_then(|w| w.as_bool())
+                == Some(true);
+            let version_line = version_item.and_then(|v| v.span()).map(|s| line_of(&text, s.start));
+            Ok(Member {
+                name: p.name.to_string(),
+                version: p.version.clone(),
+                publish: p.publish.as_ref().is_none_or(|r| !r.is_empty()),
+                manifest: path,
+                text,
+                doc,
+                inherits_version,
+                version_line,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut ws = Workspace {
+        root,
+        manifest: root_manifest.clone(),
+        members,
+        root_doc: None,
+    };
+    if ws.member(&root_manifest).is_none() {
+        let text = crate::exec::fs::read_text(&root_manifest)?;
+        let doc = parse_toml(&root_manifest, &text)?;
+        ws.root_doc = Some((text, doc));
+    }
+    Ok(ws)
+}

@@ -1,0 +1,160 @@
+//! The only printer: cargo-style status lines on stderr, results on stdout.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::error::{Failure, Location};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+    VeryVerbose,
+}
+
+pub struct Shell {
+    verbosity: Verbosity,
+    color: bool,
+    stdout_color: bool,
+}
+
+const STATUS: Style = AnsiColor::Green.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const NOTE: Style = AnsiColor::Cyan.on_default().bold();
+const BOLD: Style = Style::new().bold();
+
+impl Shell {
+    pub fn new(color: ColorChoice, verbosity: Verbosity) -> Self {
+        use std::io::IsTerminal;
+        let decide = |tty: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Self {
+            verbosity,
+            color: decide(std::io::stderr().is_terminal()),
+            stdout_color: decide(std::io::stdout().is_terminal()),
+        }
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// `   Verifying fastparse 0.3.1`: the verb right-aligned in 12 columns, as cargo does.
+    pub fn status(&self, verb: &str, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal {
+            let verb = self.paint(STATUS, &format!("{verb:>12}"));
+            eprintln!("{verb} {}", message.as_ref());
+        }
+    }
+
+    /// Detail shown only with `-v`.
+    pub fn verbose(&self, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+
+    pub fn warn(&self, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{}: {}", self.paint(WARN, "warning"), message.as_ref());
+        }
+    }
+
+    pub fn note(&self, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{}: {}", self.paint(NOTE, "note"), message.as_ref());
+        }
+    }
+
+    /// Errors are printed even with `-q`: the exit code alone does not say what to fix.
+    pub fn error(&self, err: &anyhow::Error) {
+        let mut out = format!("{}: ", self.paint(ERROR, "error"));
+        match err.downcast_ref::<Failure>() {
+            Some(failure) => {
+                out.push_str(&failure.message);
+                if let Some(Location { file, line }) = &failure.location {
+                    // Paths as the user would type them from here.
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let file = file.strip_prefix(&cwd).unwrap_or(file);
+                    let at = match line {
+                        Some(line) => format!("{}:{line}", file.display()),
+                        None => file.display().to_string(),
+                    };
+                    out.push_str(&format!("\n  {} {at}", self.paint(NOTE, "-->")));
+                }
+                if let Some(help) = &failure.help {
+                    out.push_str(&format!("\n{}: {help}", self.paint(NOTE, "help")));
+                }
+            }
+            None => {
+                out.push_str(&err.to_string());
+                for cause in err.chain().skip(1) {
+                    out.push_str(&format!("\n\nCaused by:\n  {cause}"));
+                }
+            }
+        }
+        eprintln!("{out}");
+    }
+
+    /// A result line on stdout (data, not progress).
+    pub fn out(&self, text: impl AsRef<str>) {
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = writeln!(stdout, "{}", text.as_ref());
+    }
+
+    /// Bold text for headings in human output, when stdout is a terminal.
+    pub fn bold(&self, text: &str) -> String {
+        if self.stdout_color {
+            format!("{BOLD}{text}{BOLD:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A unified diff on stdout, colored on a terminal.
+    pub fn diff(&self, diff: &str) {
+        for line in diff.lines() {
+            let style = if !self.stdout_color {
+                None
+            } else if line.starts_with("+++") || line.starts_with("---") {
+                Some(BOLD)
+            } else if line.starts_with('+') {
+                Some(AnsiColor::Green.on_default())
+            } else if line.starts_with('-') {
+                Some(AnsiColor::Red.on_default())
+            } else if line.starts_with("@@") {
+                Some(AnsiColor::Cyan.on_default())
+            } else {
+                None
+            };
+            match style {
+                Some(style) => self.out(format!("{style}{line}{style:#}")),
+                None => self.out(line),
+            }
+        }
+    }
+}

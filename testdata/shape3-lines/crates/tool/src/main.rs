@@ -1,0 +1,3 @@
+fn main() {
+    println!("tool: {} rules", tool::default_rules());
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("app: {} hooks", app::hooks_for(3));
+}

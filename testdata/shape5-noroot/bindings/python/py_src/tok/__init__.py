@@ -1,0 +1,3 @@
+"""tok: fast tokenizers."""
+
+__version__ = "0.23.2"

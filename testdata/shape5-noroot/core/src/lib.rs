@@ -1,0 +1,6 @@
+//! tok: whitespace tokenization.
+
+/// Splits `text` on whitespace.
+pub fn tokenize(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}

@@ -1,0 +1,5 @@
+"""cryptic: cryptographic recipes and primitives."""
+
+from cryptic.__about__ import __version__
+
+__all__ = ["__version__"]

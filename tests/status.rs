@@ -1,0 +1,91 @@
+//! `status` on every fixture shape, human and JSON, snapshotted; the tree is
+//! never touched.
+mod support;
+
+use support::{Fixture, snapshot};
+
+fn check(shape: &str, extra: &[&str], expect_code: i32) {
+    let fixture = Fixture::new(shape);
+    let before = fixture.tree();
+    for (format, ext) in [("human", "txt"), ("json", "json.txt")] {
+        let mut args = vec!["status", "--format", format];
+        args.extend_from_slice(extra);
+        let out = fixture.run(&args);
+        assert_eq!(out.code, expect_code, "{shape} {format}:\n{}", out.render(&fixture.root));
+        let suffix = if extra.is_empty() { String::new() } else { "-manifest-path".to_string() };
+        snapshot(&format!("status/{shape}{suffix}.{ext}"), &out.render(&fixture.root));
+        if format == "json" && expect_code == 0 {
+            let _: serde_json::Value = serde_json::from_str(&out.stdout).expect("status --format json is JSON");
+        }
+    }
+    assert_eq!(before, fixture.tree(), "status changed files in {shape}");
+}
+
+#[test]
+fn shape1_single_root_crate_dynamic() {
+    check("shape1-dynamic", &[], 0);
+}
+
+#[test]
+fn shape2_static_version_duplicated() {
+    check("shape2-static", &[], 0);
+}
+
+#[test]
+fn shape3_several_version_lines_and_decoys() {
+    check("shape3-lines", &[], 0);
+}
+
+#[test]
+fn shape4_workspace_inherited_version() {
+    check("shape4-wsinh", &[], 0);
+}
+
+#[test]
+fn shape5_bindings_folder_in_a_workspace() {
+    check("shape5-bindings", &[], 0);
+}
+
+#[test]
+fn shape5_bindings_without_a_root_manifest() {
+    check("shape5-noroot", &[], 0);
+    check("shape5-noroot", &["--manifest-path", "bindings/python/Cargo.toml"], 0);
+}
+
+#[test]
+fn shape6_packaging_folder_through_dotdot() {
+    check("shape6-packaging", &[], 0);
+}
+
+#[test]
+fn shape7_cargo_is_not_the_authority() {
+    check("shape7-placeholder", &[], 2);
+    check("shape7-zero", &[], 2);
+}
+
+#[test]
+fn shape9_no_project_table() {
+    check("shape9-noproject", &[], 0);
+}
+
+#[test]
+fn shape9_no_version_at_all() {
+    check("shape9-noversion", &[], 0);
+}
+
+#[test]
+fn cargo_invocation_is_the_same_as_direct() {
+    let fixture = Fixture::new("shape1-dynamic");
+    let direct = fixture.run(&["status", "--format", "json"]);
+    let via_cargo = fixture.run(&["pyrelease", "status", "--format", "json"]);
+    assert_eq!(direct.stdout, via_cargo.stdout);
+    assert_eq!(direct.code, 0);
+}
+
+#[test]
+fn missing_manifest_path_is_a_usage_error() {
+    let fixture = Fixture::new("shape1-dynamic");
+    let out = fixture.run(&["status", "--manifest-path", "nope/Cargo.toml"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+}

@@ -1,0 +1,175 @@
+//! Test support: fixture copies, running the real binary, snapshots, tree hashes.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Exit code, stdout and stderr in one text, with the fixture path redacted.
+    pub fn render(&self, root: &Path) -> String {
+        let redact = |s: &str| {
+            let real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            s.replace(&real.display().to_string(), "[ROOT]")
+                .replace(&root.display().to_string(), "[ROOT]")
+        };
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code,
+            redact(&self.stdout),
+            redact(&self.stderr)
+        )
+    }
+}
+
+pub fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl Fixture {
+    /// A copy of `testdata/<name>` in a temporary folder.
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::Builder::new().prefix("pyrelease-").tempdir().unwrap();
+        let root = dir.path().join(name);
+        copy_dir(&testdata(name), &root);
+        Self { _dir: dir, root }
+    }
+
+    /// The same, as a git repository with everything committed.
+    pub fn git(name: &str) -> Self {
+        let fixture = Self::new(name);
+        fixture.sh("git", &["init", "-q", "-b", "main"]);
+        fixture.sh("git", &["add", "-A"]);
+        fixture.sh("git", &["commit", "-q", "-m", "initial"]);
+        fixture
+    }
+
+    pub fn sh(&self, program: &str, args: &[&str]) -> String {
+        let out = Command::new(program)
+            .args(args)
+            .current_dir(&self.root)
+            .envs(git_env())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.path(rel), text).unwrap();
+    }
+
+    /// Runs `cargo-pyrelease ARGS` in the fixture root.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.root, args)
+    }
+
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
+        let out = Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"))
+            .args(args)
+            .current_dir(dir)
+            .envs(git_env())
+            .env("NO_COLOR", "1")
+            .env_remove("CARGO_TERM_COLOR")
+            .output()
+            .unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    /// Every file under the root (but `.git` and `target`) with its bytes.
+    pub fn tree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        collect(&self.root, &self.root, &mut files);
+        files
+    }
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if entry.file_type().unwrap().is_dir() {
+            if name != ".git" && name != "target" {
+                collect(root, &entry.path(), files);
+            }
+        } else {
+            let rel = entry.path().strip_prefix(root).unwrap().to_path_buf();
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+fn git_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("GIT_AUTHOR_NAME", "Test"),
+        ("GIT_AUTHOR_EMAIL", "test@example.invalid"),
+        ("GIT_COMMITTER_NAME", "Test"),
+        ("GIT_COMMITTER_EMAIL", "test@example.invalid"),
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+    ]
+}
+
+/// Compares `actual` with `tests/snapshots/<name>`; `SNAPSHOTS=overwrite`
+/// writes it instead, for review with `git diff`.
+#[track_caller]
+pub fn snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("no snapshot `{}`; run with SNAPSHOTS=overwrite to create it\n--- actual\n{actual}", path.display())
+    });
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+            .unified_diff()
+            .header("expected", "actual")
+            .to_string();
+        panic!("snapshot `{name}` differs (SNAPSHOTS=overwrite to accept):\n{diff}");
+    }
+}
