@@ -3,6 +3,7 @@
 //! `project/` reads, `plan/` decides, `exec/` acts; `ops/` wires them per command.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod checks;
 pub mod cli;
 pub mod edit;
 pub mod error;

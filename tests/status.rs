@@ -11,11 +11,24 @@ fn check(shape: &str, extra: &[&str], expect_code: i32) {
         let mut args = vec!["status", "--format", format];
         args.extend_from_slice(extra);
         let out = fixture.run(&args);
-        assert_eq!(out.code, expect_code, "{shape} {format}:\n{}", out.render(&fixture.root));
-        let suffix = if extra.is_empty() { String::new() } else { "-manifest-path".to_string() };
-        snapshot(&format!("status/{shape}{suffix}.{ext}"), &out.render(&fixture.root));
+        assert_eq!(
+            out.code,
+            expect_code,
+            "{shape} {format}:\n{}",
+            out.render(&fixture.root)
+        );
+        let suffix = if extra.is_empty() {
+            String::new()
+        } else {
+            "-manifest-path".to_string()
+        };
+        snapshot(
+            &format!("status/{shape}{suffix}.{ext}"),
+            &out.render(&fixture.root),
+        );
         if format == "json" && expect_code == 0 {
-            let _: serde_json::Value = serde_json::from_str(&out.stdout).expect("status --format json is JSON");
+            let _: serde_json::Value =
+                serde_json::from_str(&out.stdout).expect("status --format json is JSON");
         }
     }
     assert_eq!(before, fixture.tree(), "status changed files in {shape}");
@@ -49,7 +62,11 @@ fn shape5_bindings_folder_in_a_workspace() {
 #[test]
 fn shape5_bindings_without_a_root_manifest() {
     check("shape5-noroot", &[], 0);
-    check("shape5-noroot", &["--manifest-path", "bindings/python/Cargo.toml"], 0);
+    check(
+        "shape5-noroot",
+        &["--manifest-path", "bindings/python/Cargo.toml"],
+        0,
+    );
 }
 
 #[test]

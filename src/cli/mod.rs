@@ -109,6 +109,32 @@ Examples:
   cargo pyrelease bump minor --pre rc        1.2.3 -> 1.3.0-rc.1
   cargo pyrelease bump patch --commit --tag")]
     Bump(BumpArgs),
+    /// Check that a release is ready: every finding at once, each with its fix
+    #[command(after_help = "\
+Examples:
+  cargo pyrelease verify --offline            local checks only (pre-commit)
+  cargo pyrelease verify --tag v1.4.0         in CI, on the tag being released
+  cargo pyrelease verify --format json        for scripts: {\"version\", \"findings\": [...]}
+
+Finding ids are listed in the README; silence one with `allow = [\"ID\"]`
+in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The tag being released (default: $GITHUB_REF_NAME when $GITHUB_REF_TYPE is `tag`)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Skip the registry look-ups (no network)
+    #[arg(long)]
+    pub offline: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -184,7 +210,11 @@ mod tests {
     #[test]
     fn both_invocations_parse_alike() {
         let direct = normalize(vec!["cargo-pyrelease".into(), "status".into()]);
-        let via_cargo = normalize(vec!["cargo-pyrelease".into(), "pyrelease".into(), "status".into()]);
+        let via_cargo = normalize(vec![
+            "cargo-pyrelease".into(),
+            "pyrelease".into(),
+            "status".into(),
+        ]);
         assert_eq!(direct, via_cargo);
     }
 }

@@ -34,7 +34,12 @@ impl FileEdit {
             if op.tag() == similar::DiffTag::Equal {
                 continue;
             }
-            let old_lines: Vec<&str> = self.before.lines().skip(old.start).take(old.len()).collect();
+            let old_lines: Vec<&str> = self
+                .before
+                .lines()
+                .skip(old.start)
+                .take(old.len())
+                .collect();
             let new_lines: Vec<&str> = self.after.lines().skip(new.start).take(new.len()).collect();
             for i in 0..old_lines.len().max(new_lines.len()) {
                 out.push((

@@ -5,6 +5,39 @@ fn is_version_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')
 }
 
+/// Whether `s` starts with three numeric release segments (`1.2.3`): both spellings of
+/// a Cargo version do, and nothing shorter (a bare `2`, a `3.9`) is taken for one.
+fn has_release_triple(s: &str) -> bool {
+    let mut parts = s.splitn(4, '.');
+    (0..3).all(|i| {
+        let part = parts.next().unwrap_or_default();
+        let digits = part.len() - part.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        // The first two segments are digits only; the third may run into a suffix (`3rc1`).
+        digits > 0 && (i == 2 || digits == part.len())
+    })
+}
+
+/// The version at `start`: the longest run of version characters that ends in a letter or
+/// digit (so a sentence's full stop or a `-` before the suffix is not taken along), is
+/// followed by `suffix`, and starts with `X.Y.Z`.
+fn version_at(text: &str, start: usize, suffix: &str) -> Option<usize> {
+    let run: usize = text[start..]
+        .chars()
+        .take_while(|&c| is_version_char(c))
+        .map(char::len_utf8)
+        .sum();
+    let candidate = &text[start..start + run];
+    if !has_release_triple(candidate) {
+        return None;
+    }
+    // Version characters are ASCII, so every byte index in the run is a char boundary.
+    (1..=run).rev().find(|&len| {
+        candidate.as_bytes()[len - 1].is_ascii_alphanumeric()
+            && has_release_triple(&candidate[..len])
+            && text[start + len..].starts_with(suffix)
+    })
+}
+
 /// Replaces the version inside the single match of `search` (a literal with one
 /// `{version}`) by `new`. No match, or more than one, is an error: guessing
 /// which of two matches is the version would be wrong half the time.
@@ -16,18 +49,23 @@ pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, St
     let mut from = 0;
     while let Some(at) = text[from..].find(prefix).map(|i| i + from) {
         let start = at + prefix.len();
-        let len: usize = text[start..]
-            .chars()
-            .take_while(|&c| is_version_char(c))
-            .map(char::len_utf8)
-            .sum();
-        // A version must start with a digit; the suffix must follow right after.
-        let version_ok = text[start..].starts_with(|c: char| c.is_ascii_digit());
-        if len > 0 && version_ok && text[start + len..].starts_with(suffix) {
+        // With nothing before the hole, a match must not start inside a longer token.
+        let inside_token = prefix.is_empty()
+            && text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(is_version_char);
+        if !inside_token && let Some(len) = version_at(text, start, suffix) {
             let line = text[..at].matches('\n').count() + 1;
             found.push((start, start + len, line));
         }
-        from = at + prefix.len().max(1);
+        // Step past the prefix, or past one whole character when it is empty.
+        from = start
+            + if prefix.is_empty() {
+                text[start..].chars().next().map_or(1, char::len_utf8)
+            } else {
+                0
+            };
         if from > text.len() {
             break;
         }
@@ -38,7 +76,10 @@ pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, St
         many => Err(format!(
             "the pattern `{search}` matches {} times (lines {})",
             many.len(),
-            many.iter().map(|m| m.2.to_string()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|m| m.2.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -58,7 +99,11 @@ mod tests {
 
     #[test]
     fn no_match_and_two_matches_are_errors() {
-        assert!(replace_version("nothing", "v{version}", "1.0.0").unwrap_err().contains("matches nothing"));
+        assert!(
+            replace_version("nothing", "v{version}", "1.0.0")
+                .unwrap_err()
+                .contains("matches nothing")
+        );
         let err = replace_version("v1.0.0\nv1.0.0\n", "v{version}", "2.0.0").unwrap_err();
         assert!(err.contains("matches 2 times (lines 1, 2)"), "{err}");
     }
@@ -66,5 +111,32 @@ mod tests {
     #[test]
     fn a_version_must_start_with_a_digit() {
         assert!(replace_version("version: vX", "version: v{version}", "1.0.0").is_err());
+    }
+
+    #[test]
+    fn a_version_ends_before_trailing_punctuation() {
+        assert_eq!(
+            replace_version("Install version 1.2.3.\n", "version {version}", "1.3.0").unwrap(),
+            "Install version 1.3.0.\n"
+        );
+        assert_eq!(
+            replace_version("wheel-1.2.3-cp39.whl", "wheel-{version}-cp39", "1.3.0rc1").unwrap(),
+            "wheel-1.3.0rc1-cp39.whl"
+        );
+        assert_eq!(
+            replace_version("v = 1.2.3rc1;", "v = {version}", "1.2.3").unwrap(),
+            "v = 1.2.3;"
+        );
+    }
+
+    #[test]
+    fn only_whole_x_y_z_versions_match() {
+        // `shape 2` and `python 3.9` are not versions; a bare hole does not start mid-token.
+        let text = "shape 2, python 3.9, build ab1.2.3, and é 1.2.3 — done\n";
+        assert_eq!(
+            replace_version(text, "{version}", "1.3.0").unwrap(),
+            "shape 2, python 3.9, build ab1.2.3, and é 1.3.0 — done\n"
+        );
+        assert!(replace_version("version 2\n", "version {version}", "1.0.0").is_err());
     }
 }

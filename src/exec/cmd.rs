@@ -61,7 +61,10 @@ impl Cmd {
 
     /// `cargo`, honouring `$CARGO` as cargo sets it for subcommands.
     pub fn cargo(kind: Kind) -> Self {
-        Self::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()), kind)
+        Self::new(
+            std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+            kind,
+        )
     }
 
     pub fn git(kind: Kind) -> Self {
@@ -121,7 +124,8 @@ impl Cmd {
             }
             .into());
         }
-        String::from_utf8(output.stdout).with_context(|| format!("`{self}` printed non-UTF-8 output"))
+        String::from_utf8(output.stdout)
+            .with_context(|| format!("`{self}` printed non-UTF-8 output"))
     }
 
     /// Runs the command with its output streamed (`verbose`) or captured and shown
@@ -176,7 +180,11 @@ pub fn quote(s: &OsStr) -> String {
     let s = s.to_string_lossy();
     let plain = !s.is_empty()
         && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b'=' | b':' | b'@' | b',' | b'+')
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'_' | b'.' | b'/' | b'=' | b':' | b'@' | b',' | b'+'
+                )
         });
     if plain {
         s.into_owned()
@@ -209,12 +217,17 @@ mod tests {
         let err = err.downcast::<CmdError>().unwrap();
         assert_eq!(err.status, Some(3));
         assert_eq!(err.stderr.trim(), "boom");
-        assert!(err.to_string().contains("`sh -c 'echo boom >&2; exit 3'` failed with exit code 3"));
+        assert!(
+            err.to_string()
+                .contains("`sh -c 'echo boom >&2; exit 3'` failed with exit code 3")
+        );
     }
 
     #[test]
     fn missing_program_says_so() {
-        let err = Cmd::new("definitely-not-a-program-xyz", Kind::Read).read().unwrap_err();
+        let err = Cmd::new("definitely-not-a-program-xyz", Kind::Read)
+            .read()
+            .unwrap_err();
         assert!(err.to_string().contains("is it installed"));
     }
 }

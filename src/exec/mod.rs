@@ -93,7 +93,12 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     }
     let staged = edits
         .iter()
-        .map(|edit| Ok(Staged { edit, temp: stage(&edit.path, &edit.after)? }))
+        .map(|edit| {
+            Ok(Staged {
+                edit,
+                temp: stage(&edit.path, &edit.after)?,
+            })
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     WRITING.store(true, Ordering::SeqCst);
@@ -162,7 +167,8 @@ fn stage(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
 /// A read-only file is the user's way of saying "do not touch": respected even
 /// when running as root, where the rename would succeed.
 fn replace(path: &Path, temp: tempfile::NamedTempFile) -> anyhow::Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     if meta.permissions().readonly() {
         anyhow::bail!("the file is read-only");
     }
@@ -176,7 +182,11 @@ fn rollback(done: &[&FileEdit]) -> Vec<String> {
         .rev()
         .filter(|edit| {
             stage(&edit.path, &edit.before)
-                .and_then(|temp| temp.persist(&edit.path).map(drop).map_err(|e| e.error.into()))
+                .and_then(|temp| {
+                    temp.persist(&edit.path)
+                        .map(drop)
+                        .map_err(|e| e.error.into())
+                })
                 .is_err()
         })
         .map(|edit| format!("`{}`", edit.shown))

@@ -21,12 +21,21 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
             bump.pep440
         ),
     );
-    let mode = if args.dry_run { Mode::DryRun } else { Mode::Execute };
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Execute
+    };
     Executor { mode, shell }.apply(&bump.plan)?;
     if args.dry_run {
         shell.warn("aborting bump due to dry run; nothing was changed");
     } else {
-        shell.out(format!("{} {} -> {}", project.primary().name, bump.old, bump.new));
+        shell.out(format!(
+            "{} {} -> {}",
+            project.primary().name,
+            bump.old,
+            bump.new
+        ));
     }
     Ok(0)
 }
@@ -57,7 +66,7 @@ fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {
             check_date(date)?;
             date.clone()
         }
-        None => today_utc(),
+        None => crate::ops::today_utc(),
     };
     Ok(BumpRequest {
         target,
@@ -82,31 +91,10 @@ fn check_date(date: &str) -> anyhow::Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Failure::usage(format!("`--date {date}` is not a date")).help("write it as YYYY-MM-DD, e.g. `--date 2026-11-25`").into())
+        Err(Failure::usage(format!("`--date {date}` is not a date"))
+            .help("write it as YYYY-MM-DD, e.g. `--date 2026-11-25`")
+            .into())
     }
-}
-
-/// Today's date in UTC, from the system clock (days since the epoch to a
-/// proleptic Gregorian date, after Howard Hinnant's `civil_from_days`).
-fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]
@@ -115,9 +103,9 @@ mod tests {
 
     #[test]
     fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_417), (2025, 11, 25));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(crate::ops::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(crate::ops::civil_from_days(20_417), (2025, 11, 25));
+        assert_eq!(crate::ops::civil_from_days(19_782), (2024, 2, 29));
     }
 
     #[test]

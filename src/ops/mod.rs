@@ -2,6 +2,7 @@
 pub mod bump;
 pub mod status;
 pub mod sync;
+pub mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::shell::Shell;
@@ -12,5 +13,29 @@ pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<i32> {
         Command::Status(args) => status::run(&cli.global, args, shell),
         Command::Sync(args) => sync::run(&cli.global, args, shell),
         Command::Bump(args) => bump::run(&cli.global, args, shell),
+        Command::Verify(args) => verify::run(&cli.global, args, shell),
     }
+}
+
+/// Today's date in UTC, from the system clock (days since the epoch to a
+/// proleptic Gregorian date, after Howard Hinnant's `civil_from_days`).
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }

@@ -61,7 +61,7 @@ pub struct CrateReport {
 #[derive(Debug, Serialize)]
 pub struct LeftOut {
     pub name: String,
-    pub version: String,
+    pub version: Option<String>,
     pub manifest: String,
     pub reason: String,
 }
@@ -85,8 +85,16 @@ impl Report {
         let primary = project.primary();
         let pep440 = project.pep440.as_ref().ok().cloned();
         let (source, file, line) = match project.source {
-            VersionSource::Package => ("package", project.rel(&primary.manifest), primary.version_line),
-            VersionSource::Workspace { line } => ("workspace", project.rel(&project.workspace.manifest), Some(line)),
+            VersionSource::Package => (
+                "package",
+                project.rel(&primary.manifest),
+                primary.version_line,
+            ),
+            VersionSource::Workspace { line } => (
+                "workspace",
+                project.rel(&project.workspace.manifest),
+                Some(line),
+            ),
         };
         Self {
             schema: 1,
@@ -103,10 +111,10 @@ impl Report {
                 .packages
                 .iter()
                 .map(|p| {
-                    let crate_name = project
-                        .workspace
-                        .member(&p.manifest)
-                        .map_or_else(|| primary.name.clone(), |i| project.workspace.members[i].name.clone());
+                    let crate_name = project.workspace.member(&p.manifest).map_or_else(
+                        || primary.name.clone(),
+                        |i| project.workspace.members[i].name.clone(),
+                    );
                     let static_version = match &p.version {
                         PyVersion::Static { value, .. } => Some(value.clone()),
                         _ => None,
@@ -130,21 +138,22 @@ impl Report {
                     name: m.name.clone(),
                     version: m.version.to_string(),
                     manifest: project.rel(&m.manifest),
-                    version_source: if m.inherits_version { "workspace" } else { "package" },
+                    version_source: if m.inherits_version {
+                        "workspace"
+                    } else {
+                        "package"
+                    },
                     publish: m.publish,
                 })
                 .collect(),
             left_out: project
                 .left_out
                 .iter()
-                .map(|(i, reason)| {
-                    let m = &project.workspace.members[*i];
-                    LeftOut {
-                        name: m.name.clone(),
-                        version: m.version.to_string(),
-                        manifest: project.rel(&m.manifest),
-                        reason: reason.clone(),
-                    }
+                .map(|l| LeftOut {
+                    name: l.name.clone(),
+                    version: l.version.as_ref().map(ToString::to_string),
+                    manifest: project.rel(&l.manifest),
+                    reason: l.reason.clone(),
                 })
                 .collect(),
             skipped_pyprojects: project
@@ -181,27 +190,51 @@ impl Report {
             (None, None) => String::new(),
         };
         let at = v.line.map_or(String::new(), |l| format!(":{l}"));
-        let source = if v.source == "workspace" { "[workspace.package] version" } else { "[package] version" };
+        let source = if v.source == "workspace" {
+            "[workspace.package] version"
+        } else {
+            "[package] version"
+        };
         shell.out(format!("{} {}{pep}", shell.bold("Version"), v.semver));
         shell.out(format!("  from {source} in {}{at}", v.file));
         shell.out(shell.bold("Python packages"));
         for p in &self.python_packages {
             let state = match (&p.static_version, p.in_sync) {
                 (Some(s), true) => format!("static {s}"),
-                (Some(s), false) => format!("static {s}, out of sync: `cargo pyrelease sync` fixes it"),
-                (None, _) => format!("{}, wheel {}", p.version_mode, p.wheel_version.as_deref().unwrap_or("?")),
+                (Some(s), false) => {
+                    format!("static {s}, out of sync: `cargo pyrelease sync` fixes it")
+                }
+                (None, _) => format!(
+                    "{}, wheel {}",
+                    p.version_mode,
+                    p.wheel_version.as_deref().unwrap_or("?")
+                ),
             };
-            shell.out(format!("  {} ({}) builds {} ({}): {state}", p.name, p.pyproject, p.crate_name, p.manifest));
+            shell.out(format!(
+                "  {} ({}) builds {} ({}): {state}",
+                p.name, p.pyproject, p.crate_name, p.manifest
+            ));
         }
         shell.out(shell.bold("Crates released"));
         for c in &self.crates {
-            let publish = if c.publish { "published" } else { "not published (publish = false)" };
-            shell.out(format!("  {} {} ({}), {publish}", c.name, c.version, c.manifest));
+            let publish = if c.publish {
+                "published"
+            } else {
+                "not published (publish = false)"
+            };
+            shell.out(format!(
+                "  {} {} ({}), {publish}",
+                c.name, c.version, c.manifest
+            ));
         }
         if !self.left_out.is_empty() {
             shell.out(shell.bold("Crates left out"));
             for c in &self.left_out {
-                shell.out(format!("  {} {} ({}): {}", c.name, c.version, c.manifest, c.reason));
+                let version = c.version.as_deref().unwrap_or("?");
+                shell.out(format!(
+                    "  {} {version} ({}): {}",
+                    c.name, c.manifest, c.reason
+                ));
             }
         }
         if !self.skipped_pyprojects.is_empty() {
@@ -217,8 +250,15 @@ impl Report {
                     (true, true) => "Unreleased is empty",
                     (true, false) => "Unreleased has entries",
                 };
-                let last = c.last_release.as_deref().map_or(String::new(), |l| format!(", last release {l}"));
-                shell.out(format!("{} {}: {unreleased}{last}", shell.bold("Changelog"), c.file));
+                let last = c
+                    .last_release
+                    .as_deref()
+                    .map_or(String::new(), |l| format!(", last release {l}"));
+                shell.out(format!(
+                    "{} {}: {unreleased}{last}",
+                    shell.bold("Changelog"),
+                    c.file
+                ));
             }
             None => shell.out(format!("{} none found", shell.bold("Changelog"))),
         }

@@ -24,7 +24,11 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
         ));
         return Ok(1);
     }
-    let mode = if args.dry_run { Mode::DryRun } else { Mode::Execute };
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Execute
+    };
     Executor { mode, shell }.apply(&plan)?;
     if args.dry_run {
         shell.warn("aborting sync due to dry run; nothing was changed");

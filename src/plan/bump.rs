@@ -36,8 +36,11 @@ pub struct Bump {
 
 pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> anyhow::Result<Bump> {
     let old = &project.version;
-    let new = version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?;
-    let pep440 = version::to_pep440(&new).map_err(version_failure)?.to_string();
+    let new =
+        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?;
+    let pep440 = version::to_pep440(&new)
+        .map_err(version_failure)?
+        .to_string();
     let tag = format!("{}{new}", project.config.tag_prefix);
     let ws = &project.workspace;
     let mut edits = EditSet::new(&project.root);
@@ -45,15 +48,19 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
     // The version source, for every crate that shares it.
     match project.source {
         VersionSource::Workspace { .. } => {
-            let (text, _) = ws.root_manifest().expect("a workspace version has a root manifest");
+            let (text, _) = ws
+                .root_manifest()
+                .expect("a workspace version has a root manifest");
             edits.edit_known(&ws.manifest, text, |t| {
-                tomledit::set_workspace_version(t, &new.to_string()).map_err(|e| toml_error(&ws.manifest, e))
+                tomledit::set_workspace_version(t, &new.to_string())
+                    .map_err(|e| toml_error(&ws.manifest, e))
             })?;
         }
         VersionSource::Package => {
             for m in project.unit_members() {
                 edits.edit_known(&m.manifest, &m.text, |t| {
-                    tomledit::set_package_version(t, &new.to_string()).map_err(|e| toml_error(&m.manifest, e))
+                    tomledit::set_package_version(t, &new.to_string())
+                        .map_err(|e| toml_error(&m.manifest, e))
                 })?;
             }
         }
@@ -65,7 +72,11 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
         .members
         .iter()
         .map(|m| (&m.manifest, m.text.as_str()))
-        .chain(ws.root_doc.as_ref().map(|(text, _)| (&ws.manifest, text.as_str())));
+        .chain(
+            ws.root_doc
+                .as_ref()
+                .map(|(text, _)| (&ws.manifest, text.as_str())),
+        );
     for (path, text) in manifests {
         edits.edit_known(path, text, |t| {
             tomledit::update_requirements(t, &released, &new)
@@ -81,7 +92,14 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
         })?;
     }
 
-    python_spots(project, &mut edits, &Spelled { semver: &new, pep440: &pep440 })?;
+    python_spots(
+        project,
+        &mut edits,
+        &Spelled {
+            semver: &new,
+            pep440: &pep440,
+        },
+    )?;
 
     let mut notes = None;
     if let Some(changelog) = &project.changelog {
@@ -91,11 +109,12 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
             date: &req.date,
             tag_prefix: &project.config.tag_prefix,
         };
-        let released = cl_edit::release(&changelog.parsed, &edit, req.allow_empty_changelog).map_err(|e| {
-            Failure::usage(format!("{}: {e}", project.rel(&changelog.path)))
-                .at(&changelog.path, changelog_line(&changelog.parsed))
-                .help("or pass `--allow-empty-changelog` to release without notes")
-        })?;
+        let released = cl_edit::release(&changelog.parsed, &edit, req.allow_empty_changelog)
+            .map_err(|e| {
+                Failure::usage(format!("{}: {e}", project.rel(&changelog.path)))
+                    .at(&changelog.path, changelog_line(&changelog.parsed))
+                    .help("or pass `--allow-empty-changelog` to release without notes")
+            })?;
         let parsed = crate::project::changelog::parse(&released);
         notes = cl_edit::section_text(&parsed, &new.to_string());
         edits.edit_known(&changelog.path, &changelog.parsed.text, |_| Ok(released))?;
@@ -105,9 +124,12 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
     if let Some(git) = git {
         check_dirty(project, git, &edits, req)?;
     } else if req.commit || req.tag {
-        return Err(Failure::usage(format!("`{}` is not in a git repository", project.root.display()))
-            .help("`--commit` and `--tag` need git; run `git init` or bump without them")
-            .into());
+        return Err(Failure::usage(format!(
+            "`{}` is not in a git repository",
+            project.root.display()
+        ))
+        .help("`--commit` and `--tag` need git; run `git init` or bump without them")
+        .into());
     }
 
     let mut steps = Vec::new();
@@ -119,7 +141,11 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
             .replace("{version}", &tag);
         let files: Vec<_> = edits.iter().map(|e| e.path.clone()).collect();
         steps.push(Step::Run {
-            cmd: Cmd::git(Kind::Mutate).cwd(&project.root).arg("add").arg("--").args(&files),
+            cmd: Cmd::git(Kind::Mutate)
+                .cwd(&project.root)
+                .arg("add")
+                .arg("--")
+                .args(&files),
             verb: "Staging",
             what: format!("{} file(s)", files.len()),
         });
@@ -134,9 +160,15 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
     }
     if req.tag {
         let body = notes.unwrap_or_default();
-        let message = if body.trim().is_empty() { tag.clone() } else { format!("{tag}\n\n{body}") };
+        let message = if body.trim().is_empty() {
+            tag.clone()
+        } else {
+            format!("{tag}\n\n{body}")
+        };
         steps.push(Step::Run {
-            cmd: Cmd::git(Kind::Mutate).cwd(&project.root).args(["tag", "-a", &tag, "-m", &message]),
+            cmd: Cmd::git(Kind::Mutate)
+                .cwd(&project.root)
+                .args(["tag", "-a", &tag, "-m", &message]),
             verb: "Tagging",
             what: tag.clone(),
         });
@@ -174,19 +206,30 @@ fn check_dirty(
         return Ok(());
     }
     let list = |paths: &[&std::path::PathBuf]| {
-        paths.iter().map(|p| format!("`{}`", project.rel(p))).collect::<Vec<_>>().join(", ")
+        paths
+            .iter()
+            .map(|p| format!("`{}`", project.rel(p)))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     if !req.allow_dirty {
         let dirty: Vec<_> = git.dirty.iter().collect();
-        return Err(Failure::usage(format!("the working tree has uncommitted changes: {}", list(&dirty)))
-            .help("commit or stash them first, or pass `--allow-dirty`")
-            .into());
+        return Err(Failure::usage(format!(
+            "the working tree has uncommitted changes: {}",
+            list(&dirty)
+        ))
+        .help("commit or stash them first, or pass `--allow-dirty`")
+        .into());
     }
     if req.commit {
         let swept: Vec<_> = git
             .dirty
             .iter()
-            .filter(|d| edits.iter().any(|e| crate::project::workspace::same_file(&e.path, d)))
+            .filter(|d| {
+                edits
+                    .iter()
+                    .any(|e| crate::project::workspace::same_file(&e.path, d))
+            })
             .collect();
         if !swept.is_empty() {
             return Err(Failure::usage(format!(

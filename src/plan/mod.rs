@@ -12,7 +12,11 @@ use crate::exec::cmd::Cmd;
 
 #[derive(Debug)]
 pub enum Step {
-    Run { cmd: Cmd, verb: &'static str, what: String },
+    Run {
+        cmd: Cmd,
+        verb: &'static str,
+        what: String,
+    },
 }
 
 /// File edits (applied together, atomically) followed by commands in order.
@@ -70,8 +74,10 @@ impl EditSet {
         f: impl FnOnce(&str) -> anyhow::Result<String>,
     ) -> anyhow::Result<()> {
         if !self.files.contains_key(path) {
-            self.files
-                .insert(path.to_path_buf(), (current.to_string(), current.to_string()));
+            self.files.insert(
+                path.to_path_buf(),
+                (current.to_string(), current.to_string()),
+            );
             self.order.push(path.to_path_buf());
         }
         self.edit(path, f)

@@ -40,11 +40,18 @@ pub fn toml_error(path: &Path, err: tomledit::EditError) -> anyhow::Error {
         .into()
 }
 
-pub fn python_spots(project: &Project, edits: &mut EditSet, new: &Spelled<'_>) -> anyhow::Result<()> {
+pub fn python_spots(
+    project: &Project,
+    edits: &mut EditSet,
+    new: &Spelled<'_>,
+) -> anyhow::Result<()> {
     for package in &project.packages {
-        let PyVersion::Static { .. } = package.version else { continue };
+        let PyVersion::Static { .. } = package.version else {
+            continue;
+        };
         edits.edit_known(&package.path, &package.text, |text| {
-            tomledit::set_pyproject_version(text, new.pep440).map_err(|e| toml_error(&package.path, e))
+            tomledit::set_pyproject_version(text, new.pep440)
+                .map_err(|e| toml_error(&package.path, e))
         })?;
         // uv records the project's own version only for static versions.
         let dir = package.path.parent().unwrap_or(&project.root);

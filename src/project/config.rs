@@ -34,6 +34,10 @@ pub struct Config {
     pub tag_prefix: String,
     pub changelog: Option<PathBuf>,
     pub version_files: Vec<VersionFile>,
+    /// `verify` finding ids that are not reported.
+    pub allow: Vec<String>,
+    /// Branches a release may be made from (`*` wildcards); empty: any.
+    pub allow_branch: Vec<String>,
 }
 
 impl Default for Config {
@@ -45,11 +49,21 @@ impl Default for Config {
             tag_prefix: "v".to_string(),
             changelog: None,
             version_files: Vec::new(),
+            allow: Vec::new(),
+            allow_branch: Vec::new(),
         }
     }
 }
 
-pub const KEYS: &[&str] = &["pyprojects", "crates", "tag-prefix", "changelog", "version-files"];
+pub const KEYS: &[&str] = &[
+    "pyprojects",
+    "crates",
+    "tag-prefix",
+    "changelog",
+    "version-files",
+    "allow",
+    "allow-branch",
+];
 const VERSION_FILE_KEYS: &[&str] = &["path", "search", "spelling"];
 
 /// Reads the configuration from the workspace root manifest or, failing that,
@@ -59,10 +73,18 @@ pub fn read(
     package: Option<(&Path, &Document<String>)>,
 ) -> Result<Config, Failure> {
     let ws = workspace.and_then(|(path, doc)| {
-        table_at(doc.as_table() as &dyn TableLike, &["workspace", "metadata", "pyrelease"]).map(|t| (path, doc, t))
+        table_at(
+            doc.as_table() as &dyn TableLike,
+            &["workspace", "metadata", "pyrelease"],
+        )
+        .map(|t| (path, doc, t))
     });
     let pkg = package.and_then(|(path, doc)| {
-        table_at(doc.as_table() as &dyn TableLike, &["package", "metadata", "pyrelease"]).map(|t| (path, doc, t))
+        table_at(
+            doc.as_table() as &dyn TableLike,
+            &["package", "metadata", "pyrelease"],
+        )
+        .map(|t| (path, doc, t))
     });
     match (ws, pkg) {
         (Some((a, ..)), Some((b, ..))) if a != b => Err(Failure::usage(
@@ -112,21 +134,26 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
     for (key, item) in table.iter() {
         match key {
             "pyprojects" => {
-                config.pyprojects = Some(strings(key, item)?.into_iter().map(PathBuf::from).collect());
+                config.pyprojects =
+                    Some(strings(key, item)?.into_iter().map(PathBuf::from).collect());
             }
             "crates" => config.crates = Some(strings(key, item)?),
             "tag-prefix" => config.tag_prefix = string(key, item)?,
             "changelog" => config.changelog = Some(PathBuf::from(string(key, item)?)),
             "version-files" => config.version_files = version_files(path, text, item)?,
+            "allow" => config.allow = strings(key, item)?,
+            "allow-branch" => config.allow_branch = strings(key, item)?,
             _ => {
                 let key_line = table
                     .key(key)
                     .and_then(|k| k.span())
                     .map(|s| line_of(text, s.start))
                     .or_else(|| line(item));
-                return Err(Failure::usage(format!("unknown configuration key `{key}` in `pyrelease` metadata"))
-                    .at(path, key_line)
-                    .help(format!("the known keys are: {}", KEYS.join(", "))));
+                return Err(Failure::usage(format!(
+                    "unknown configuration key `{key}` in `pyrelease` metadata"
+                ))
+                .at(path, key_line)
+                .help(format!("the known keys are: {}", KEYS.join(", "))));
             }
         }
     }
@@ -144,7 +171,11 @@ fn version_files(path: &Path, text: &str, item: &Item) -> Result<Vec<VersionFile
         Item::ArrayOfTables(a) => a.iter().map(|t| t as &dyn toml_edit::TableLike).collect(),
         Item::Value(toml_edit::Value::Array(a)) => a
             .iter()
-            .map(|v| v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike).ok_or_else(bad))
+            .map(|v| {
+                v.as_inline_table()
+                    .map(|t| t as &dyn toml_edit::TableLike)
+                    .ok_or_else(bad)
+            })
             .collect::<Result<_, _>>()?,
         _ => return Err(bad()),
     };

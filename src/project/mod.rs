@@ -46,11 +46,20 @@ pub struct Project {
     pub pep440: Result<String, VersionError>,
     /// Indices in `workspace.members` of the crates released together, primary first.
     pub unit: Vec<usize>,
-    /// Members not in the release, with the reason.
-    pub left_out: Vec<(usize, String)>,
+    /// Crates not in the release, with the reason.
+    pub left_out: Vec<LeftOut>,
     pub changelog: Option<ChangelogFile>,
     /// Things the user should know that are not errors (maturin's fallbacks).
     pub notes: Vec<String>,
+}
+
+/// A crate near the release that is not part of it.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    pub name: String,
+    pub version: Option<semver::Version>,
+    pub manifest: PathBuf,
+    pub reason: String,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -63,7 +72,11 @@ pub struct LoadOptions {
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let shown = rel.to_string_lossy().replace('\\', "/");
-    if shown.is_empty() { ".".to_string() } else { shown }
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
+    }
 }
 
 impl Project {
@@ -73,16 +86,21 @@ impl Project {
             Some(path) => {
                 let path = cwd.join(path);
                 if !path.is_file() {
-                    return Err(Failure::usage(format!("manifest path `{}` does not exist", path.display()))
-                        .help("pass the path of a Cargo.toml to `--manifest-path`")
-                        .into());
+                    return Err(Failure::usage(format!(
+                        "manifest path `{}` does not exist",
+                        path.display()
+                    ))
+                    .help("pass the path of a Cargo.toml to `--manifest-path`")
+                    .into());
                 }
                 Some(path)
             }
             None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
         };
         let home = start.as_deref().map(workspace::load).transpose()?;
-        let search_root = home.as_ref().map_or_else(|| cwd.clone(), |w| w.root.clone());
+        let search_root = home
+            .as_ref()
+            .map_or_else(|| cwd.clone(), |w| w.root.clone());
 
         // Configuration lives in the manifest the user pointed at; without one,
         // in the root manifest of the maturin crate's workspace (read below).
@@ -97,7 +115,11 @@ impl Project {
             Some(ws) if ws.member(&first.manifest).is_some() => ws,
             _ => workspace::load(&first.manifest)?,
         };
-        let config = if config.file.is_some() { config } else { read_config(&workspace)? };
+        let config = if config.file.is_some() {
+            config
+        } else {
+            read_config(&workspace)?
+        };
         let root = search_root;
 
         let primary = member_of(&workspace, &packages[0], &root)?;
@@ -155,7 +177,12 @@ impl Project {
                 relative(&root, &member.manifest)
             ));
         }
-        let changelog = find_changelog(&root, &config, &packages[0], &workspace.members[primary].manifest)?;
+        let changelog = find_changelog(
+            &root,
+            &config,
+            &packages[0],
+            &workspace.members[primary].manifest,
+        )?;
 
         Ok(Self {
             root,
@@ -197,7 +224,10 @@ fn read_config(ws: &Workspace) -> anyhow::Result<Config> {
     let Some((_, doc)) = ws.root_manifest() else {
         return Ok(Config::default());
     };
-    Ok(config::read(Some((&ws.manifest, doc)), Some((&ws.manifest, doc)))?)
+    Ok(config::read(
+        Some((&ws.manifest, doc)),
+        Some((&ws.manifest, doc)),
+    )?)
 }
 
 fn select_pyprojects(
@@ -213,9 +243,12 @@ fn select_pyprojects(
                 if path.is_file() {
                     Ok(path)
                 } else {
-                    Err(Failure::usage(format!("the configured pyproject `{}` does not exist", p.display()))
-                        .at(config.file.as_deref().unwrap_or(search_root), None)
-                        .help("`pyprojects` paths are relative to the workspace root"))
+                    Err(Failure::usage(format!(
+                        "the configured pyproject `{}` does not exist",
+                        p.display()
+                    ))
+                    .at(config.file.as_deref().unwrap_or(search_root), None)
+                    .help("`pyprojects` paths are relative to the workspace root"))
                 }
             })
             .collect::<Result<Vec<_>, _>>()?,
@@ -233,9 +266,9 @@ fn select_pyprojects(
     if !wanted.is_empty() {
         packages.retain(|p| {
             let crate_name = crate_name_of(&p.manifest);
-            wanted
-                .iter()
-                .any(|w| p.name.as_deref() == Some(w.as_str()) || crate_name.as_deref() == Some(w.as_str()))
+            wanted.iter().any(|w| {
+                p.name.as_deref() == Some(w.as_str()) || crate_name.as_deref() == Some(w.as_str())
+            })
         });
         if packages.is_empty() {
             return Err(Failure::usage(format!(
@@ -252,7 +285,11 @@ fn select_pyprojects(
             "a maturin package has `build-backend = \"maturin\"` in `[build-system]`; if yours is elsewhere, set `pyprojects = [\"path/to/pyproject.toml\"]` in `[workspace.metadata.pyrelease]`",
         );
         for s in &skipped {
-            help.push_str(&format!("\n      skipped `{}`: {}", relative(search_root, &s.path), s.reason));
+            help.push_str(&format!(
+                "\n      skipped `{}`: {}",
+                relative(search_root, &s.path),
+                s.reason
+            ));
         }
         return Err(Failure::usage(format!(
             "no maturin pyproject.toml found under `{}`",
@@ -264,11 +301,20 @@ fn select_pyprojects(
     Ok((packages, skipped))
 }
 
-/// The crate name in a manifest, read cheaply for `-p` matching.
-fn crate_name_of(manifest: &Path) -> Option<String> {
+/// A `[package]` string field of a manifest outside the loaded workspace,
+/// read cheaply (no cargo call) for `-p` matching and reports.
+fn package_field(manifest: &Path, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let doc: toml_edit::Document<String> = toml_edit::Document::parse(text).ok()?;
-    doc.get("package")?.get("name")?.as_str().map(str::to_string)
+    doc.get("package")?.get(key)?.as_str().map(str::to_string)
+}
+
+fn crate_name_of(manifest: &Path) -> Option<String> {
+    package_field(manifest, "name")
+}
+
+fn crate_version_of(manifest: &Path) -> Option<semver::Version> {
+    package_field(manifest, "version")?.parse().ok()
 }
 
 fn member_of(ws: &Workspace, package: &PyProject, root: &Path) -> anyhow::Result<usize> {
@@ -291,7 +337,7 @@ fn release_unit(
     config: &Config,
     same_line: impl Fn(&workspace::Member) -> bool,
     root: &Path,
-) -> anyhow::Result<(Vec<usize>, Vec<(usize, String)>)> {
+) -> anyhow::Result<(Vec<usize>, Vec<LeftOut>)> {
     let mut unit = vec![primary];
     if let Some(names) = &config.crates {
         for name in names {
@@ -324,7 +370,33 @@ fn release_unit(
         } else {
             format!("on another version line ({})", m.version)
         };
-        left_out.push((i, reason));
+        left_out.push(LeftOut {
+            name: m.name.clone(),
+            version: Some(m.version.clone()),
+            manifest: m.manifest.clone(),
+            reason,
+        });
+    }
+    // Path dependencies outside the workspace (a core crate beside a bindings
+    // folder) are released on their own; say so rather than leave them unseen.
+    for &i in &unit {
+        for dep in &ws.members[i].path_deps {
+            if ws.member(&dep.manifest).is_some()
+                || left_out.iter().any(|l| l.manifest == dep.manifest)
+            {
+                continue;
+            }
+            let version = crate_version_of(&dep.manifest);
+            left_out.push(LeftOut {
+                name: dep.name.clone(),
+                version,
+                manifest: dep.manifest.clone(),
+                reason: format!(
+                    "outside the workspace (a path dependency of `{}`): released on its own",
+                    ws.members[i].name
+                ),
+            });
+        }
     }
     Ok((unit, left_out))
 }
@@ -338,7 +410,9 @@ fn check_authority(
     version: &semver::Version,
     root: &Path,
 ) -> anyhow::Result<()> {
-    let PyVersion::Static { value, line } = &package.version else { return Ok(()) };
+    let PyVersion::Static { value, line } = &package.version else {
+        return Ok(());
+    };
     let member = &ws.members[primary];
     let cargo_pep = version::to_pep440(version).ok();
     let py: Option<pep440_rs::Version> = value.parse().ok();
@@ -390,19 +464,18 @@ fn find_changelog(
         Some(rel) => {
             let path = root.join(rel);
             if !path.is_file() {
-                return Err(Failure::usage(format!("the configured changelog `{}` does not exist", rel.display()))
-                    .at(config.file.as_deref().unwrap_or(root), None)
-                    .help("`changelog` is relative to the workspace root")
-                    .into());
+                return Err(Failure::usage(format!(
+                    "the configured changelog `{}` does not exist",
+                    rel.display()
+                ))
+                .at(config.file.as_deref().unwrap_or(root), None)
+                .help("`changelog` is relative to the workspace root")
+                .into());
             }
             Some(path)
         }
         None => {
-            let dirs = [
-                Some(root),
-                package.path.parent(),
-                crate_manifest.parent(),
-            ];
+            let dirs = [Some(root), package.path.parent(), crate_manifest.parent()];
             let mut found = None;
             'outer: for dir in dirs.into_iter().flatten() {
                 for name in changelog::CANDIDATES {

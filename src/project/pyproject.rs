@@ -58,7 +58,10 @@ pub struct Skipped {
 /// Directories never searched: build output, VCS data, virtualenvs, dependencies.
 fn skip_dir(path: &Path, name: &str) -> bool {
     name.starts_with('.')
-        || matches!(name, "target" | "node_modules" | "__pycache__" | "venv" | "site-packages")
+        || matches!(
+            name,
+            "target" | "node_modules" | "__pycache__" | "venv" | "site-packages"
+        )
         || path.join("pyvenv.cfg").exists()
 }
 
@@ -69,11 +72,15 @@ pub fn find(root: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![(root.to_path_buf(), 0)];
     while let Some((dir, depth)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut entries: Vec<_> = entries.flatten().collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries.into_iter().rev() {
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if kind.is_dir() && depth < MAX_DEPTH && !skip_dir(&entry.path(), &name) {
@@ -103,14 +110,20 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> 
 
 /// Reads one pyproject: a maturin package, or a decoy with the reason.
 pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Failure> {
-    let skipped = |reason| Ok(Err(Skipped { path: path.to_path_buf(), reason }));
+    let skipped = |reason| {
+        Ok(Err(Skipped {
+            path: path.to_path_buf(),
+            reason,
+        }))
+    };
     // Templates (cookiecutter, copier) are not projects, and often not valid TOML.
     if path.to_string_lossy().contains("{{") || text.contains("{{") {
         return skipped("a template (`{{ }}` placeholders)");
     }
     let doc = parse_toml(path, &text)?;
     let root = doc.as_table() as &dyn TableLike;
-    let backend = table_at(root, &["build-system"]).and_then(|t| t.get("build-backend")?.as_str().map(str::to_string));
+    let backend = table_at(root, &["build-system"])
+        .and_then(|t| t.get("build-backend")?.as_str().map(str::to_string));
     match backend.as_deref() {
         Some("maturin") => {}
         Some(_) => return skipped("another build backend"),
@@ -125,9 +138,10 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         Some(item) => {
             let line = item.span().map(|s| line_of(&text, s.start));
             let rel = item.as_str().ok_or_else(|| {
-                Failure::usage("`manifest-path` in `[tool.maturin]` must be a string").at(path, line)
+                Failure::usage("`manifest-path` in `[tool.maturin]` must be a string")
+                    .at(path, line)
             })?;
-            let manifest = dir.join(rel);
+            let manifest = normalize(&dir.join(rel));
             if !manifest.is_file() {
                 return Err(Failure::usage(format!(
                     "`[tool.maturin] manifest-path` points to `{rel}`, which does not exist"
@@ -162,7 +176,10 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
                         .at(path, Some(line))
                         .help("remove one: keep `dynamic = [\"version\"]` to take the version from Cargo.toml"));
                     }
-                    PyVersion::Static { value: value.to_string(), line }
+                    PyVersion::Static {
+                        value: value.to_string(),
+                        line,
+                    }
                 }
                 None if dynamic => PyVersion::Dynamic,
                 None => {
@@ -184,4 +201,23 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         manifest,
         bindings,
     }))
+}
+
+/// `a/b/../c` -> `a/c` without touching the disk: `manifest-path` often goes
+/// through `..`, and paths are shown and compared in this form.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -23,6 +23,18 @@ pub struct Member {
     pub inherits_version: bool,
     /// The line of `version = ...` in this manifest (own or inheriting).
     pub version_line: Option<usize>,
+    /// Dependencies by path, with the manifest they point to.
+    pub path_deps: Vec<PathDep>,
+    /// What cargo metadata says of the package (crates.io fields, dependencies).
+    pub package: cargo_metadata::Package,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathDep {
+    pub name: String,
+    pub manifest: PathBuf,
+    /// Whether the requirement carries a version (crates.io needs one).
+    pub has_version: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -36,7 +48,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn member(&self, manifest: &Path) -> Option<usize> {
-        self.members.iter().position(|m| same_file(&m.manifest, manifest))
+        self.members
+            .iter()
+            .position(|m| same_file(&m.manifest, manifest))
     }
 
     pub fn by_name(&self, name: &str) -> Option<usize> {
@@ -56,8 +70,12 @@ impl Workspace {
     /// `[workspace.package].version` and its line, when the root declares one.
     pub fn package_version(&self) -> Option<(String, usize)> {
         let (text, doc) = self.root_manifest()?;
-        let item = table_at(doc.as_table() as &dyn TableLike, &["workspace", "package"])?.get("version")?;
-        Some((item.as_str()?.to_string(), item.span().map_or(1, |s| line_of(text, s.start))))
+        let item = table_at(doc.as_table() as &dyn TableLike, &["workspace", "package"])?
+            .get("version")?;
+        Some((
+            item.as_str()?.to_string(),
+            item.span().map_or(1, |s| line_of(text, s.start)),
+        ))
     }
 }
 
@@ -68,7 +86,13 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// Loads the workspace that `manifest` belongs to.
 pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
     let out = Cmd::cargo(Kind::Read)
-        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
         .arg(manifest)
         .read()
         .map_err(|err| match err.downcast::<CmdError>() {
@@ -93,14 +117,31 @@ pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
             let path: PathBuf = p.manifest_path.clone().into();
             let text = crate::exec::fs::read_text(&path)?;
             let doc = parse_toml(&path, &text)?;
-            let version_item = table_at(doc.as_table() as &dyn TableLike, &["package"]).and_then(|t| t.get("version"));
+            let version_item = table_at(doc.as_table() as &dyn TableLike, &["package"])
+                .and_then(|t| t.get("version"));
             let inherits_version = version_item
                 .and_then(|v| v.as_table_like())
                 .and_then(|t| t.get("workspace"))
                 .and_then(|w| w.as_bool())
                 == Some(true);
-            let version_line = version_item.and_then(|v| v.span()).map(|s| line_of(&text, s.start));
+            let version_line = version_item
+                .and_then(|v| v.span())
+                .map(|s| line_of(&text, s.start));
+            let path_deps = p
+                .dependencies
+                .iter()
+                .filter_map(|d| {
+                    let dir: PathBuf = d.path.clone()?.into();
+                    Some(PathDep {
+                        name: d.name.clone(),
+                        manifest: dir.join("Cargo.toml"),
+                        has_version: d.req != semver::VersionReq::STAR,
+                    })
+                })
+                .collect();
             Ok(Member {
+                package: p.clone(),
+                path_deps,
                 name: p.name.to_string(),
                 version: p.version.clone(),
                 publish: p.publish.as_ref().is_none_or(|r| !r.is_empty()),

@@ -34,7 +34,9 @@ impl Output {
 }
 
 pub fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -55,7 +57,10 @@ fn copy_dir(from: &Path, to: &Path) {
 impl Fixture {
     /// A copy of `testdata/<name>` in a temporary folder.
     pub fn new(name: &str) -> Self {
-        let dir = tempfile::Builder::new().prefix("pyrelease-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("pyrelease-")
+            .tempdir()
+            .unwrap();
         let root = dir.path().join(name);
         copy_dir(&testdata(name), &root);
         Self { _dir: dir, root }
@@ -156,14 +161,19 @@ fn git_env() -> Vec<(&'static str, &'static str)> {
 /// writes it instead, for review with `git diff`.
 #[track_caller]
 pub fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("no snapshot `{}`; run with SNAPSHOTS=overwrite to create it\n--- actual\n{actual}", path.display())
+        panic!(
+            "no snapshot `{}`; run with SNAPSHOTS=overwrite to create it\n--- actual\n{actual}",
+            path.display()
+        )
     });
     if expected != actual {
         let diff = similar::TextDiff::from_lines(expected.as_str(), actual)

@@ -1,0 +1,83 @@
+//! The changelog has a dated, non-empty section for the version being released.
+use super::{Context, Findings};
+use crate::project::Project;
+
+pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
+    let Some(changelog) = &project.changelog else {
+        f.warn(
+            "changelog-missing",
+            None,
+            "no changelog found (looked for CHANGELOG.md, HISTORY.md, CHANGES.md, docs/release-notes.md)",
+            "create CHANGELOG.md with an `## [Unreleased]` section, or set `changelog = \"path\"` in `[workspace.metadata.pyrelease]`",
+        );
+        return;
+    };
+    let path = changelog.path.as_path();
+    let cl = &changelog.parsed;
+    let version = project.version.to_string();
+    let pep440 = project.pep440.as_deref().unwrap_or(&version);
+    let section = cl.release(&version).or_else(|| cl.release(pep440));
+    match section {
+        None => {
+            let at = cl.unreleased().map(|s| s.line);
+            f.error(
+                "changelog-no-section",
+                Some((path, at)),
+                format!("the changelog has no section for {version}"),
+                "`cargo pyrelease bump` turns `[Unreleased]` into the version's section; or add a `## [VERSION] - DATE` heading by hand",
+            );
+        }
+        Some(section) => {
+            if !cl.lists_changes(section) {
+                f.error(
+                    "changelog-section-empty",
+                    Some((path, Some(section.line))),
+                    format!("the changelog section for {version} lists no changes"),
+                    "write what changed in this release under its heading",
+                );
+            }
+            if let Some(date) = &section.date {
+                if date.as_str() > ctx.today.as_str() {
+                    f.error(
+                        "changelog-date-future",
+                        Some((path, Some(section.line))),
+                        format!(
+                            "the section for {version} is dated {date}, after today ({})",
+                            ctx.today
+                        ),
+                        format!("set the date to the release day, e.g. {}", ctx.today),
+                    );
+                }
+            }
+        }
+    }
+    for (dup, first, second) in cl.duplicates() {
+        f.error(
+            "changelog-duplicate-section",
+            Some((path, Some(second))),
+            format!("{dup} has two sections (lines {first} and {second})"),
+            "merge them into one",
+        );
+    }
+    let tag = project.tag();
+    for link in &cl.links {
+        let label = link.label.trim_start_matches('v');
+        let points_elsewhere = link.url.contains("compare")
+            && ((label == version || label == pep440) && !link.url.ends_with(&tag)
+                || link.label.eq_ignore_ascii_case("unreleased")
+                    && section.is_some()
+                    && !link.url.contains(&format!("{tag}..."))
+                    && !link.url.contains(&format!("{tag}..")));
+        if points_elsewhere {
+            f.warn(
+                "changelog-compare-link",
+                Some((path, Some(link.line))),
+                format!(
+                    "the `[{}]` link does not compare with the tag `{tag}`: {}",
+                    link.label, link.url
+                ),
+                format!("point it at `{tag}`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The version is spelled the same everywhere it is written.
+use std::collections::BTreeSet;
+
+use super::Findings;
+use crate::error::{Failure, line_of};
+use crate::project::Project;
+use crate::project::pyproject::PyVersion;
+
+pub fn check(project: &Project, f: &mut Findings<'_>) {
+    let primary = project.primary();
+    let source_at = Some((primary.manifest.as_path(), primary.version_line));
+    if let Err(err) = &project.pep440 {
+        f.error(
+            "version-not-pep440",
+            source_at,
+            format!(
+                "`{}` cannot be published to PyPI as is: {}",
+                project.version, err.message
+            ),
+            err.help
+                .clone()
+                .unwrap_or_else(|| "choose a version maturin can convert".into()),
+        );
+    }
+    if crate::version::is_placeholder(&project.version) {
+        f.error(
+            "placeholder-version",
+            source_at,
+            "the version is 0.0.0, a placeholder",
+            "set the real version: `cargo pyrelease bump X.Y.Z`",
+        );
+    }
+    for package in &project.packages {
+        if let PyVersion::Missing { line } = package.version {
+            f.warn(
+                "pyproject-version-missing",
+                Some((&package.path, Some(line))),
+                "`[project]` has no `version` and no `dynamic = [\"version\"]`: maturin 1.x falls back to Cargo's version with a warning, maturin 2 will refuse",
+                "add `dynamic = [\"version\"]` to `[project]`",
+            );
+        }
+    }
+    if project.pep440.is_ok() {
+        spots(project, f);
+    }
+    cargo_lock(project, f);
+    dependents(project, f);
+}
+
+/// pyproject.toml, uv.lock and version files: whatever `sync` would change is stale.
+fn spots(project: &Project, f: &mut Findings<'_>) {
+    let plan = match crate::plan::sync::plan(project) {
+        Ok(plan) => plan,
+        Err(err) => {
+            let (at, help) = match err.downcast_ref::<Failure>() {
+                Some(failure) => (
+                    failure
+                        .location
+                        .as_ref()
+                        .map(|l| (l.file.as_path(), l.line)),
+                    failure.help.clone().unwrap_or_default(),
+                ),
+                None => (None, String::new()),
+            };
+            f.error("version-file-stale", at, format!("{err}"), help);
+            return;
+        }
+    };
+    let fix = "run `cargo pyrelease sync`";
+    for edit in &plan.edits {
+        let is_pyproject = project.packages.iter().any(|p| p.path == edit.path);
+        let id = if is_pyproject {
+            "pyproject-version-mismatch"
+        } else if edit.path.file_name().is_some_and(|n| n == "uv.lock") {
+            "uv-lock-stale"
+        } else {
+            "version-file-stale"
+        };
+        for (line, old, new) in edit.changed_lines() {
+            f.error(
+                id,
+                Some((&edit.path, Some(line))),
+                format!(
+                    "`{old}` does not match Cargo.toml's version {}",
+                    project.version
+                ),
+                format!("expected `{new}`; {fix}"),
+            );
+        }
+    }
+}
+
+fn released_names(project: &Project) -> BTreeSet<&str> {
+    project.unit_members().map(|m| m.name.as_str()).collect()
+}
+
+fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
+    let path = project.workspace.root.join("Cargo.lock");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let Ok(doc) = toml_edit::Document::parse(text.as_str()) else {
+        f.error(
+            "cargo-lock-stale",
+            Some((&path, None)),
+            "Cargo.lock is not valid TOML",
+            "regenerate it with `cargo generate-lockfile`",
+        );
+        return;
+    };
+    let released = released_names(project);
+    let Some(packages) = doc.get("package").and_then(|p| p.as_array_of_tables()) else {
+        return;
+    };
+    for package in packages {
+        let name = package
+            .get("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or_default();
+        if !released.contains(name) || package.contains_key("source") {
+            continue;
+        }
+        let Some(item) = package.get("version") else {
+            continue;
+        };
+        let version = item.as_str().unwrap_or_default();
+        if version != project.version.to_string() {
+            f.error(
+                "cargo-lock-stale",
+                Some((&path, item.span().map(|s| line_of(&text, s.start)))),
+                format!("Cargo.lock records `{name}` {version}, but its version is {}", project.version),
+                "run `cargo update --workspace --offline` (or any cargo build) and commit Cargo.lock",
+            );
+        }
+    }
+}
+
+fn dependents(project: &Project, f: &mut Findings<'_>) {
+    let released = released_names(project);
+    for member in &project.workspace.members {
+        for dep in &member.package.dependencies {
+            if !released.contains(dep.name.as_str()) || dep.req == semver::VersionReq::STAR {
+                continue;
+            }
+            if dep.req.matches(&project.version) {
+                continue;
+            }
+            let line = member
+                .text
+                .lines()
+                .position(|l| l.contains(&dep.name) && l.contains("version"))
+                .map(|i| i + 1);
+            f.error(
+                "dependent-requirement-stale",
+                Some((&member.manifest, line)),
+                format!(
+                    "`{}` requires `{} {}`, which does not match the released version {}",
+                    member.name, dep.name, dep.req, project.version
+                ),
+                "`cargo pyrelease bump` moves requirements with the version; set it by hand to the released version (in `[workspace.dependencies]` when inherited)",
+            );
+        }
+    }
+}

@@ -1,0 +1,106 @@
+use serde::Serialize;
+
+use crate::checks::{self, Context, Finding, Severity};
+use crate::cli::{Format, GlobalArgs, VerifyArgs};
+use crate::project::Project;
+use crate::shell::Shell;
+
+/// The `--format json` schema.
+#[derive(Serialize)]
+struct Report<'a> {
+    version: String,
+    pep440: Option<&'a str>,
+    tag: String,
+    errors: usize,
+    warnings: usize,
+    findings: &'a [Finding],
+}
+
+pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Result<i32> {
+    let project = Project::load(&global.load_options())?;
+    let tag = args.tag.clone().or_else(|| {
+        (std::env::var("GITHUB_REF_TYPE").as_deref() == Ok("tag"))
+            .then(|| std::env::var("GITHUB_REF_NAME").ok())
+            .flatten()
+    });
+    let git = crate::project::git::state(&project.root)?
+        .map(|state| (state, crate::project::git::head(&project.root)));
+    let ctx = Context {
+        tag,
+        git,
+        today: crate::ops::today_utc(),
+    };
+    shell.status(
+        "Verifying",
+        format!("{} {}", project.primary().name, project.version),
+    );
+    let mut findings = checks::run(&project, &ctx);
+    if !args.offline {
+        findings.extend(checks::registries(&project));
+    }
+    if args.deny_warnings {
+        for f in &mut findings {
+            f.severity = Severity::Error;
+        }
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    match args.format {
+        Format::Json => shell.out(serde_json::to_string_pretty(&Report {
+            version: project.version.to_string(),
+            pep440: project.pep440.as_deref().ok(),
+            tag: project.tag(),
+            errors,
+            warnings,
+            findings: &findings,
+        })?),
+        Format::Human => {
+            for finding in &findings {
+                shell.out(render(finding));
+            }
+        }
+    }
+    let summary = format!("{} error(s), {} warning(s)", errors, warnings);
+    if errors > 0 {
+        shell.warn(format!(
+            "{} {} is not ready to release: {summary}",
+            project.primary().name,
+            project.version
+        ));
+        Ok(1)
+    } else {
+        shell.status(
+            "Verified",
+            format!(
+                "{} {} is ready to release ({summary})",
+                project.primary().name,
+                project.version
+            ),
+        );
+        Ok(0)
+    }
+}
+
+/// A finding the way cargo shows a manifest error: id, message, location, the
+/// source line, and the fix.
+fn render(f: &Finding) -> String {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{level}[{}]: {}", f.id, f.message);
+    if let Some(file) = &f.file {
+        let at = f.line.map_or(String::new(), |l| format!(":{l}"));
+        out.push_str(&format!("\n  --> {file}{at}"));
+        if let (Some(line), Some(snippet)) = (f.line, &f.snippet) {
+            let width = line.to_string().len();
+            let pad = " ".repeat(width);
+            out.push_str(&format!("\n {pad} |\n {line} | {snippet}\n {pad} |"));
+        }
+    }
+    out.push_str(&format!("\n  = help: {}\n", f.help));
+    out
+}
