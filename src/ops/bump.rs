@@ -1,5 +1,6 @@
 use crate::cli::{BumpArgs, GlobalArgs};
 use crate::error::Failure;
+use crate::exec::cmd::{Cmd, Kind};
 use crate::exec::{Executor, Mode};
 use crate::plan::bump::BumpRequest;
 use crate::project::Project;
@@ -11,6 +12,16 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     let project = Project::load(&global.load_options())?;
     let git = crate::project::git::state(&project.root)?;
     let bump = crate::plan::bump::plan(&project, git.as_ref(), &request)?;
+    if request.tag && tag_exists(&project.root, &bump.tag) {
+        return Err(
+            Failure::usage(format!("the tag `{}` already exists", bump.tag))
+                .help(format!(
+                    "bump to another version, or delete the tag first with `git tag -d {}`",
+                    bump.tag
+                ))
+                .into(),
+        );
+    }
     shell.status(
         "Bumping",
         format!(
@@ -38,6 +49,17 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         ));
     }
     Ok(0)
+}
+
+/// Checked before anything is written: a tag that cannot be made would leave the
+/// release commit without its tag.
+fn tag_exists(root: &std::path::Path, tag: &str) -> bool {
+    Cmd::git(Kind::Read)
+        .args(["rev-parse", "--quiet", "--verify"])
+        .arg(format!("refs/tags/{tag}"))
+        .cwd(root)
+        .read()
+        .is_ok()
 }
 
 fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {

@@ -132,6 +132,16 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
         .into());
     }
 
+    if req.tag && !req.commit {
+        return Err(Failure::usage(format!(
+            "`--tag` without `--commit` would put `{tag}` on the current commit, which does not have the new version"
+        ))
+        .help(format!(
+            "pass `--commit --tag`, or bump, commit, then run `git tag -a {tag}` yourself"
+        ))
+        .into());
+    }
+
     let mut steps = Vec::new();
     if req.commit {
         let message = req
@@ -168,7 +178,8 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
         steps.push(Step::Run {
             cmd: Cmd::git(Kind::Mutate)
                 .cwd(&project.root)
-                .args(["tag", "-a", &tag, "-m", &message]),
+                // git's default `strip` cleanup would drop the `### Added` lines as comments.
+                .args(["tag", "-a", "--cleanup=whitespace", &tag, "-m", &message]),
             verb: "Tagging",
             what: tag.clone(),
         });

@@ -154,6 +154,9 @@ fn git_env() -> Vec<(&'static str, &'static str)> {
         ("GIT_COMMITTER_EMAIL", "test@example.invalid"),
         ("GIT_CONFIG_GLOBAL", "/dev/null"),
         ("GIT_CONFIG_NOSYSTEM", "1"),
+        // Fixed dates make commit ids, and so snapshots, reproducible.
+        ("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z"),
+        ("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z"),
     ]
 }
 
