@@ -108,13 +108,26 @@ impl Project {
             Some(ws) => read_config(ws)?,
             None => Config::default(),
         };
-        let (mut packages, skipped) = select_pyprojects(&search_root, &config, &opts.packages)?;
+        let (mut packages, mut skipped) = select_pyprojects(&search_root, &config, &opts.packages)?;
 
-        let first = &packages[0];
+        // The release is made in one workspace: the one the user pointed at when
+        // it builds a package, else the first package's. Packages of other
+        // workspaces (examples, fixtures, vendored projects) are not part of it.
         let workspace = match home {
-            Some(ws) if ws.member(&first.manifest).is_some() => ws,
-            _ => workspace::load(&first.manifest)?,
+            Some(ws) if packages.iter().any(|p| ws.member(&p.manifest).is_some()) => ws,
+            _ => workspace::load(&packages[0].manifest)?,
         };
+        if config.pyprojects.is_none() {
+            let (inside, outside): (Vec<_>, Vec<_>) = packages
+                .into_iter()
+                .partition(|p| workspace.member(&p.manifest).is_some());
+            packages = inside;
+            skipped.extend(outside.into_iter().map(|p| Skipped {
+                path: p.path,
+                reason: "builds a crate of another workspace",
+            }));
+            skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        }
         let config = if config.file.is_some() {
             config
         } else {
