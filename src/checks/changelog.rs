@@ -36,18 +36,18 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                     "write what changed in this release under its heading",
                 );
             }
-            if let Some(date) = &section.date {
-                if date.as_str() > ctx.today.as_str() {
-                    f.error(
-                        "changelog-date-future",
-                        Some((path, Some(section.line))),
-                        format!(
-                            "the section for {version} is dated {date}, after today ({})",
-                            ctx.today
-                        ),
-                        format!("set the date to the release day, e.g. {}", ctx.today),
-                    );
-                }
+            if let Some(date) = &section.date
+                && date.as_str() > ctx.today.as_str()
+            {
+                f.error(
+                    "changelog-date-future",
+                    Some((path, Some(section.line))),
+                    format!(
+                        "the section for {version} is dated {date}, after today ({})",
+                        ctx.today
+                    ),
+                    format!("set the date to the release day, e.g. {}", ctx.today),
+                );
             }
         }
     }

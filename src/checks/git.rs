@@ -4,18 +4,18 @@ use crate::project::Project;
 
 pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let expected = project.tag();
-    if let Some(tag) = &ctx.tag {
-        if *tag != expected {
-            f.error(
-                "tag-mismatch",
-                None,
-                format!("the tag `{tag}` does not match the version: expected `{expected}`"),
-                format!(
-                    "tag the release commit `{expected}` (tag prefix `{}`, from `tag-prefix`), or bump to the version the tag names",
-                    project.config.tag_prefix
-                ),
-            );
-        }
+    if let Some(tag) = &ctx.tag
+        && *tag != expected
+    {
+        f.error(
+            "tag-mismatch",
+            None,
+            format!("the tag `{tag}` does not match the version: expected `{expected}`"),
+            format!(
+                "tag the release commit `{expected}` (tag prefix `{}`, from `tag-prefix`), or bump to the version the tag names",
+                project.config.tag_prefix
+            ),
+        );
     }
     let Some((state, head)) = &ctx.git else {
         return;
@@ -23,15 +23,14 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     if let (Some(commit), Some(head_commit)) = (
         crate::project::git::tag_commit(&project.root, &expected),
         &head.commit,
-    ) {
-        if commit != *head_commit {
-            f.error(
-                "tag-exists",
-                None,
-                format!("the tag `{expected}` already exists on another commit ({})", &commit[..commit.len().min(12)]),
-                "this version was tagged before: bump to a new version, or delete the stale tag with `git tag -d`",
-            );
-        }
+    ) && commit != *head_commit
+    {
+        f.error(
+            "tag-exists",
+            None,
+            format!("the tag `{expected}` already exists on another commit ({})", &commit[..commit.len().min(12)]),
+            "this version was tagged before: bump to a new version, or delete the stale tag with `git tag -d`",
+        );
     }
     if !state.dirty.is_empty() {
         let files: Vec<String> = state

@@ -118,7 +118,7 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     metadata::check_python(project, &mut findings);
     let mut list = findings.list;
     list.retain(|f| !project.config.allow.iter().any(|a| a == f.id));
-    list.sort_by(|a, b| a.severity.cmp(&b.severity));
+    list.sort_by_key(|f| f.severity);
     list
 }
 

@@ -111,10 +111,10 @@ fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
     let pause = test_pause();
     let mut done: Vec<&FileEdit> = Vec::new();
     for (i, Staged { edit, temp }) in staged.into_iter().enumerate() {
-        if i > 0 {
-            if let Some(pause) = pause {
-                std::thread::sleep(pause);
-            }
+        if i > 0
+            && let Some(pause) = pause
+        {
+            std::thread::sleep(pause);
         }
         let step = if INTERRUPTED.load(Ordering::SeqCst) {
             Err(Failure::failed("interrupted").into())

@@ -11,7 +11,11 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     let request = request(args)?;
     let project = Project::load(&global.load_options())?;
     let git = crate::project::git::state(&project.root)?;
-    let bump = crate::plan::bump::plan(&project, git.as_ref(), &request)?;
+    let ignored = match &git {
+        Some(_) if request.commit => git_ignored(&project.root)?,
+        _ => Vec::new(),
+    };
+    let bump = crate::plan::bump::plan(&project, git.as_ref(), &request, &ignored)?;
     if request.tag && tag_exists(&project.root, &bump.tag) {
         return Err(
             Failure::usage(format!("the tag `{}` already exists", bump.tag))
@@ -49,6 +53,27 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         ));
     }
     Ok(0)
+}
+
+/// The files and folders git ignores under `root` (a library's Cargo.lock, `target/`):
+/// `git add` refuses them, so they stay out of the release commit.
+fn git_ignored(root: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let out = Cmd::git(Kind::Read)
+        .args([
+            "ls-files",
+            "-z",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--directory",
+        ])
+        .cwd(root)
+        .read()?;
+    Ok(out
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(|p| root.join(p))
+        .collect())
 }
 
 /// Checked before anything is written: a tag that cannot be made would leave the

@@ -34,7 +34,14 @@ pub struct Bump {
     pub plan: Plan,
 }
 
-pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> anyhow::Result<Bump> {
+/// `ignored`: what git ignores under the project (files, or folders), absolute; an
+/// edited file in there (a library's Cargo.lock) is written but not committed.
+pub fn plan(
+    project: &Project,
+    git: Option<&GitState>,
+    req: &BumpRequest,
+    ignored: &[std::path::PathBuf],
+) -> anyhow::Result<Bump> {
     let old = &project.version;
     let new =
         version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?;
@@ -149,7 +156,11 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
             .as_deref()
             .unwrap_or("chore: release {version}")
             .replace("{version}", &tag);
-        let files: Vec<_> = edits.iter().map(|e| e.path.clone()).collect();
+        let files: Vec<_> = edits
+            .iter()
+            .map(|e| e.path.clone())
+            .filter(|p| !is_ignored(p, ignored))
+            .collect();
         steps.push(Step::Run {
             cmd: Cmd::git(Kind::Mutate)
                 .cwd(&project.root)
@@ -190,6 +201,14 @@ pub fn plan(project: &Project, git: Option<&GitState>, req: &BumpRequest) -> any
         pep440,
         tag,
         plan: Plan { edits, steps },
+    })
+}
+
+fn is_ignored(path: &std::path::Path, ignored: &[std::path::PathBuf]) -> bool {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    ignored.iter().any(|i| {
+        let i = i.canonicalize().unwrap_or_else(|_| i.clone());
+        path.starts_with(i)
     })
 }
 

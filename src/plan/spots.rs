@@ -35,7 +35,10 @@ pub fn normalize_name(name: &str) -> String {
 }
 
 pub fn toml_error(path: &Path, err: tomledit::EditError) -> anyhow::Error {
-    Failure::usage(format!("`{}`: {}", path.display(), err.message))
+    // Relative to where the user stands, like the `-->` location below it.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = path.strip_prefix(&cwd).unwrap_or(path);
+    Failure::usage(format!("`{}`: {}", shown.display(), err.message))
         .at(path, err.line)
         .into()
 }
