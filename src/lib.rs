@@ -11,6 +11,7 @@ pub mod exec;
 pub mod ops;
 pub mod plan;
 pub mod project;
+pub mod registry;
 pub mod shell;
 pub mod version;
 

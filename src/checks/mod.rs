@@ -3,6 +3,7 @@
 mod changelog;
 mod git;
 mod metadata;
+mod registries;
 mod versions;
 
 use std::path::Path;
@@ -40,11 +41,13 @@ pub struct Context {
     pub git: Option<(GitState, Head)>,
     /// YYYY-MM-DD, UTC.
     pub today: String,
+    /// No registry look-ups.
+    pub offline: bool,
 }
 
 /// Collects findings with paths relative to the project root.
 pub struct Findings<'a> {
-    root: &'a Path,
+    pub(super) root: &'a Path,
     pub list: Vec<Finding>,
 }
 
@@ -117,6 +120,9 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     metadata::check_crates(project, &mut findings);
     metadata::check_python(project, &mut findings);
     let mut list = findings.list;
+    if !ctx.offline {
+        list.extend(registries::check(project));
+    }
     list.retain(|f| !project.config.allow.iter().any(|a| a == f.id));
     list.sort_by_key(|f| f.severity);
     list
@@ -220,8 +226,3 @@ pub const IDS: &[(&str, &str)] = &[
         "no `Programming Language :: Rust` classifier",
     ),
 ];
-
-/// Registry look-ups (online): filled in with the registry client.
-pub fn registries(_project: &Project) -> Vec<Finding> {
-    Vec::new()
-}

@@ -29,15 +29,13 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         tag,
         git,
         today: crate::ops::today_utc(),
+        offline: args.offline,
     };
     shell.status(
         "Verifying",
         format!("{} {}", project.primary().name, project.version),
     );
     let mut findings = checks::run(&project, &ctx);
-    if !args.offline {
-        findings.extend(checks::registries(&project));
-    }
     if args.deny_warnings {
         for f in &mut findings {
             f.severity = Severity::Error;

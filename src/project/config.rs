@@ -38,6 +38,10 @@ pub struct Config {
     pub allow: Vec<String>,
     /// Branches a release may be made from (`*` wildcards); empty: any.
     pub allow_branch: Vec<String>,
+    /// Sparse index URL of the cargo registry (default: crates.io).
+    pub crates_index: Option<String>,
+    /// Simple API URL of the Python index (default: PyPI).
+    pub python_index: Option<String>,
 }
 
 impl Default for Config {
@@ -51,6 +55,8 @@ impl Default for Config {
             version_files: Vec::new(),
             allow: Vec::new(),
             allow_branch: Vec::new(),
+            crates_index: None,
+            python_index: None,
         }
     }
 }
@@ -63,6 +69,8 @@ pub const KEYS: &[&str] = &[
     "version-files",
     "allow",
     "allow-branch",
+    "crates-index",
+    "python-index",
 ];
 const VERSION_FILE_KEYS: &[&str] = &["path", "search", "spelling"];
 
@@ -143,6 +151,8 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
             "version-files" => config.version_files = version_files(path, text, item)?,
             "allow" => config.allow = strings(key, item)?,
             "allow-branch" => config.allow_branch = strings(key, item)?,
+            "crates-index" => config.crates_index = Some(string(key, item)?),
+            "python-index" => config.python_index = Some(string(key, item)?),
             _ => {
                 let key_line = table
                     .key(key)

@@ -1,6 +1,8 @@
 //! Test support: fixture copies, running the real binary, snapshots, tree hashes.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,222 @@
+//! Cargo sparse indexes (RFC 2789): one file per crate, one JSON line per published version.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::{Http, Page, RegistryError, bad_body, env_url, with_trailing_slash};
+
+/// crates.io's sparse index.
+const CRATES_IO_INDEX: &str = "https://index.crates.io/";
+/// Overrides the crates.io index, for tests and mirrors.
+const CRATES_INDEX_ENV: &str = "CARGO_PYRELEASE_CRATES_INDEX";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// What cargo itself takes as "no such crate" from a sparse index: 404 from crates.io and
+/// static file servers, 410 and 451 from registries that removed a crate.
+const NOT_FOUND: &[u16] = &[404, 410, 451];
+
+/// A cargo sparse index: crates.io's (`https://index.crates.io/`) or any other one.
+#[derive(Debug, Clone)]
+pub struct CratesIndex {
+    base: String,
+    http: Http,
+}
+
+/// One published version of a crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexVersion {
+    pub version: semver::Version,
+    /// A yanked version still exists: it can never be published again.
+    pub yanked: bool,
+}
+
+/// The fields of an index line that matter here; the rest (deps, features, checksum) is
+/// ignored so that newer index formats still parse.
+#[derive(Deserialize)]
+struct IndexLine {
+    vers: String,
+    #[serde(default)]
+    yanked: bool,
+}
+
+impl CratesIndex {
+    /// An index at `base_url`; cargo's `sparse+` prefix is accepted and dropped.
+    pub fn new(base_url: &str, timeout: Duration) -> Self {
+        let base = base_url.trim();
+        let base = base.strip_prefix("sparse+").unwrap_or(base);
+        Self {
+            base: with_trailing_slash(base),
+            http: Http::new(timeout),
+        }
+    }
+
+    /// crates.io, or the index named by `CARGO_PYRELEASE_CRATES_INDEX`.
+    pub fn crates_io() -> Self {
+        let base = env_url(CRATES_INDEX_ENV).unwrap_or_else(|| CRATES_IO_INDEX.to_string());
+        Self::new(&base, DEFAULT_TIMEOUT)
+    }
+
+    /// The index root, with a trailing slash and without `sparse+`.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Every published version of `name`, yanked ones included and flagged, in the index's
+    /// order (publication order on crates.io). Empty when the crate does not exist.
+    pub fn versions(&self, name: &str) -> Result<Vec<IndexVersion>, RegistryError> {
+        if !is_valid_crate_name(name) {
+            return Err(RegistryError {
+                message: format!("`{name}` is not a valid crate name"),
+                help: Some(
+                    "crate names are ASCII letters, digits, `-` and `_`, starting with a letter"
+                        .to_string(),
+                ),
+            });
+        }
+        let url = format!("{}{}", self.base, sparse_index_path(name));
+        // Index files are served as JSON lines, under whatever media type the host picks.
+        match self.http.get(&url, "*/*", NOT_FOUND)? {
+            Page::Missing => Ok(Vec::new()),
+            Page::Found { body, .. } => parse_index_file(&body).map_err(|why| {
+                bad_body(
+                    &url,
+                    "a cargo index file",
+                    &why,
+                    &format!(
+                        "check that `{}` is a sparse cargo index (it serves `config.json`)",
+                        super::redact_url(&self.base)
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+/// The path of a crate's file in a cargo index: `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd...`,
+/// lowercased as cargo does (the index is case-insensitive, its paths are not).
+pub fn sparse_index_path(name: &str) -> String {
+    let name = name.to_lowercase();
+    let chars: Vec<char> = name.chars().collect();
+    // Slicing by chars, not bytes: a non-ASCII name is rejected by `versions`, but must not
+    // panic here.
+    let part = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+    match chars.len() {
+        0 => String::new(),
+        1 => format!("1/{name}"),
+        2 => format!("2/{name}"),
+        3 => format!("3/{}/{name}", chars[0]),
+        _ => format!("{}/{}/{name}", part(0..2), part(2..4)),
+    }
+}
+
+/// crates.io's rule: it also keeps the name from escaping its index path (`/`, `..`).
+fn is_valid_crate_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The versions in an index file. Strict: a line that is not an index entry means the URL is
+/// not an index, and guessing "not published" there could start a doomed release.
+fn parse_index_file(body: &str) -> Result<Vec<IndexVersion>, String> {
+    body.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let entry: IndexLine =
+                serde_json::from_str(line).map_err(|err| format!("line {}: {err}", i + 1))?;
+            let version = semver::Version::parse(&entry.vers).map_err(|err| {
+                format!(
+                    "line {}: version `{}` is not semver: {err}",
+                    i + 1,
+                    entry.vers
+                )
+            })?;
+            Ok(IndexVersion {
+                version,
+                yanked: entry.yanked,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_paths_follow_cargo() {
+        assert_eq!(sparse_index_path("a"), "1/a");
+        assert_eq!(sparse_index_path("ab"), "2/ab");
+        assert_eq!(sparse_index_path("abc"), "3/a/abc");
+        assert_eq!(sparse_index_path("abcd"), "ab/cd/abcd");
+        assert_eq!(sparse_index_path("serde_json"), "se/rd/serde_json");
+        assert_eq!(sparse_index_path("Inflector"), "in/fl/inflector");
+        assert_eq!(sparse_index_path("A-B"), "3/a/a-b");
+        assert_eq!(sparse_index_path("ÄÖÜß"), "äö/üß/äöüß");
+        assert_eq!(sparse_index_path(""), "");
+    }
+
+    #[test]
+    fn crate_names_are_checked() {
+        assert!(is_valid_crate_name("cargo-pyrelease"));
+        assert!(is_valid_crate_name("Inflector_2"));
+        for bad in ["", "../x", "a/b", "1abc", "-a", "ä", &"a".repeat(65)] {
+            assert!(!is_valid_crate_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn index_lines_give_versions_and_yanked_flags() {
+        let body = concat!(
+            r#"{"name":"abc","vers":"0.1.0","deps":[],"cksum":"00","features":{},"yanked":false}"#,
+            "\n",
+            r#"{"name":"abc","vers":"0.2.0-rc.1","deps":[],"cksum":"00","features":{},"yanked":true,"v":2,"features2":{}}"#,
+            "\n\n",
+            r#"{"name":"abc","vers":"0.2.0+build.5","deps":[],"cksum":"00","features":{}}"#,
+            "\n",
+        );
+        let versions = parse_index_file(body).unwrap();
+        let got: Vec<(String, bool)> = versions
+            .iter()
+            .map(|v| (v.version.to_string(), v.yanked))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("0.1.0".to_string(), false),
+                ("0.2.0-rc.1".to_string(), true),
+                ("0.2.0+build.5".to_string(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_file_has_no_versions() {
+        assert_eq!(parse_index_file(""), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_page_that_is_not_an_index_is_an_error() {
+        let err = parse_index_file("<html>captive portal</html>").unwrap_err();
+        assert!(err.starts_with("line 1: "), "{err}");
+        let err = parse_index_file("{\"vers\":\"1.0\"}").unwrap_err();
+        assert!(err.contains("`1.0` is not semver"), "{err}");
+    }
+
+    #[test]
+    fn sparse_prefix_and_slash_are_normalised() {
+        let index = CratesIndex::new("sparse+http://127.0.0.1:1/index", DEFAULT_TIMEOUT);
+        assert_eq!(index.base_url(), "http://127.0.0.1:1/index/");
+    }
+
+    #[test]
+    fn invalid_names_fail_before_any_request() {
+        // Port 9 (discard) on loopback: nothing is sent, since the name is refused first.
+        let index = CratesIndex::new("http://127.0.0.1:9/", DEFAULT_TIMEOUT);
+        let err = index.versions("../config.json").unwrap_err();
+        assert_eq!(err.message, "`../config.json` is not a valid crate name");
+    }
+}

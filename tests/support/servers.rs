@@ -1,0 +1,140 @@
+//! Real servers on 127.0.0.1 for tests: started on a free port, killed on drop.
+use std::fs;
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const PYPISERVER: &str = "pypiserver==2.4.2";
+
+/// A server process, killed when the test ends, passed or not.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port that was free a moment ago. Another process can take it before the server binds
+/// it, so `start_server` retries with a new one.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("bind an ephemeral port on 127.0.0.1")
+        .port()
+}
+
+/// The status of `GET path`, with plain std so that readiness does not depend on the code
+/// under test.
+pub fn http_status(port: u16, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
+
+/// Starts `command(port)` on a free port and waits until `ready_path` answers 200. When the
+/// server dies first (the port was taken meanwhile) or never gets ready, tries another port.
+pub fn start_server(
+    name: &str,
+    log_dir: &Path,
+    command: impl Fn(u16) -> Command,
+    ready_path: &str,
+) -> Server {
+    let log_path = log_dir.join(format!("{name}.log"));
+    for _attempt in 0..5 {
+        let port = free_port();
+        let log = fs::File::create(&log_path).unwrap();
+        let child = command(port)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|err| panic!("start {name}: {err}"));
+        let mut server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if http_status(port, ready_path) == Some(200) {
+                return server;
+            }
+            if server.child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // Dropping `server` kills whatever is left before the next try.
+    }
+    panic!(
+        "{name} did not start on 127.0.0.1; its log:\n{}",
+        fs::read_to_string(&log_path).unwrap_or_default()
+    );
+}
+
+pub fn find_in_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+}
+
+pub fn run(command: &mut Command) {
+    let output = command
+        .output()
+        .unwrap_or_else(|err| panic!("run {command:?}: {err}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `pypi-server` from PATH, else from `target/tools/venv`, installing it there if needed.
+pub fn pypi_server() -> PathBuf {
+    // Tests run on threads: one install at a time.
+    static INSTALL: Mutex<()> = Mutex::new(());
+    let _guard = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = find_in_path("pypi-server") {
+        return found;
+    }
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target folder")
+        .join("tools/venv");
+    let program = venv.join("bin/pypi-server");
+    if program.is_file() {
+        return program;
+    }
+    if !venv.join("bin/python").is_file() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
+    }
+    run(Command::new(venv.join("bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .arg(PYPISERVER)
+        // A machine-wide wheel folder must not decide what gets installed: the pinned
+        // version comes from the index, the same on every machine.
+        .env_remove("PIP_FIND_LINKS"));
+    assert!(program.is_file(), "{PYPISERVER} installed no {program:?}");
+    program
+}
