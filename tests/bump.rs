@@ -5,26 +5,12 @@
 //! `sync --check`, `cargo metadata --locked` and `cargo build --offline --locked`.
 mod support;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use support::{Fixture, Output, snapshot};
-
-type Tree = BTreeMap<PathBuf, Vec<u8>>;
+use support::{Fixture, Output, assert_same_tree, snapshot};
 
 const DATE: &str = "2026-11-25";
-
-/// Names the files that differ, rather than dumping two byte maps.
-#[track_caller]
-fn assert_same_tree(before: &Tree, after: &Tree, what: &str) {
-    let changed: Vec<_> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .collect();
-    assert!(changed.is_empty(), "{what} changed files: {changed:?}");
-}
 
 /// `bump ARGS --date DATE`.
 fn bump(fixture: &Fixture, args: &[&str]) -> Output {

@@ -2,23 +2,7 @@
 //! never touch the tree; a plain `sync` fixes exactly the spots that differ.
 mod support;
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use support::{Fixture, snapshot};
-
-type Tree = BTreeMap<PathBuf, Vec<u8>>;
-
-/// Names the files that differ, rather than dumping two byte maps.
-#[track_caller]
-fn assert_same_tree(before: &Tree, after: &Tree, what: &str) {
-    let changed: Vec<_> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .collect();
-    assert!(changed.is_empty(), "{what} changed files: {changed:?}");
-}
+use support::{Fixture, assert_same_tree, snapshot};
 
 /// Every fixture whose spots agree with Cargo: `sync` and `sync --check`
 /// say "Fresh", exit 0 and write nothing.

@@ -10,15 +10,7 @@ fn ids(fixture: &Fixture, extra: &[&str]) -> (i32, BTreeSet<String>) {
     let mut args = vec!["verify", "--offline", "--format", "json"];
     args.extend_from_slice(extra);
     let out = fixture.run(&args);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", out.render(&fixture.root)));
-    let ids = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect();
-    (out.code, ids)
+    (out.code, support::finding_ids(&out.stdout))
 }
 
 fn edit(f: &Fixture, file: &str, from: &str, to: &str) {

@@ -99,14 +99,10 @@ fn verify_with(fixture: &Fixture, crates: &str, pypi: &str) -> (i32, BTreeSet<St
         .env("CARGO_PYRELEASE_PYPI_SIMPLE", pypi)
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect();
-    (out.status.code().unwrap(), ids)
+    (
+        out.status.code().unwrap(),
+        support::finding_ids(&String::from_utf8(out.stdout).unwrap()),
+    )
 }
 
 fn set(ids: &[&str]) -> BTreeSet<String> {

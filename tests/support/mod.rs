@@ -188,3 +188,28 @@ pub fn snapshot(name: &str, actual: &str) {
         panic!("snapshot `{name}` differs (SNAPSHOTS=overwrite to accept):\n{diff}");
     }
 }
+
+pub type Tree = BTreeMap<PathBuf, Vec<u8>>;
+
+/// Names the files that differ, rather than dumping two byte maps.
+#[track_caller]
+pub fn assert_same_tree(before: &Tree, after: &Tree, what: &str) {
+    let changed: Vec<_> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(changed.is_empty(), "{what} changed files: {changed:?}");
+}
+
+/// The finding ids in `verify --format json` output.
+pub fn finding_ids(json: &str) -> std::collections::BTreeSet<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: not verify JSON:\n{json}"));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
