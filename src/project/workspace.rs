@@ -25,6 +25,8 @@ pub struct Member {
     pub version_line: Option<usize>,
     /// Dependencies by path, with the manifest they point to.
     pub path_deps: Vec<PathDep>,
+    /// `manifest` with symlinks resolved, for matching paths written another way.
+    pub canonical: PathBuf,
     /// What cargo metadata says of the package (crates.io fields, dependencies).
     pub package: cargo_metadata::Package,
 }
@@ -47,10 +49,17 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// The member with this manifest. Exact paths first: cargo reports members
+    /// and path dependencies in one form, and canonicalising on every call made
+    /// large workspaces quadratic in system calls.
     pub fn member(&self, manifest: &Path) -> Option<usize> {
         self.members
             .iter()
-            .position(|m| same_file(&m.manifest, manifest))
+            .position(|m| m.manifest == manifest)
+            .or_else(|| {
+                let canonical = manifest.canonicalize().ok()?;
+                self.members.iter().position(|m| m.canonical == canonical)
+            })
     }
 
     pub fn by_name(&self, name: &str) -> Option<usize> {
@@ -140,6 +149,7 @@ pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
                 })
                 .collect();
             Ok(Member {
+                canonical: path.canonicalize().unwrap_or_else(|_| path.clone()),
                 package: p.clone(),
                 path_deps,
                 name: p.name.to_string(),
