@@ -252,14 +252,14 @@ fn check_dirty(
         .into());
     }
     if req.commit {
+        // Canonicalise each path once: pairwise canonicalisation is quadratic.
+        let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let edited: std::collections::BTreeSet<_> =
+            edits.iter().map(|e| canonical(&e.path)).collect();
         let swept: Vec<_> = git
             .dirty
             .iter()
-            .filter(|d| {
-                edits
-                    .iter()
-                    .any(|e| crate::project::workspace::same_file(&e.path, d))
-            })
+            .filter(|d| edited.contains(&canonical(d)))
             .collect();
         if !swept.is_empty() {
             return Err(Failure::usage(format!(

@@ -88,10 +88,6 @@ impl Workspace {
     }
 }
 
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-}
-
 /// Loads the workspace that `manifest` belongs to.
 pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
     let out = Cmd::cargo(Kind::Read)
