@@ -177,7 +177,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
                     && name.starts_with(|c: char| c.is_ascii_alphanumeric())
                     && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-                let normal = crate::plan::spots::normalize_name(name);
+                let normal = crate::registry::normalize_python_name(name);
                 if !valid {
                     f.error("pypi-name", Some((path, line_of_key("name"))), format!("`{name}` is not a valid Python project name"), "use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit");
                 } else if normal != name {

@@ -366,7 +366,7 @@ pub fn set_uv_lock_version(
 ) -> Result<Option<String>, EditError> {
     check_pep440(new_pep440)?;
     let doc = parse(lock)?;
-    let wanted = normalize_python_name(package);
+    let wanted = crate::registry::normalize_python_name(package);
     let packages = doc
         .as_table()
         .get("package")
@@ -379,7 +379,7 @@ pub fn set_uv_lock_version(
             .get("source")
             .and_then(Item::as_table_like)
             .is_some_and(|s| s.contains_key("editable") || s.contains_key("virtual"));
-        if !local || normalize_python_name(name) != wanted {
+        if !local || crate::registry::normalize_python_name(name) != wanted {
             continue;
         }
         let Some((vkey, version)) = entry.get_key_value("version") else {
@@ -604,24 +604,6 @@ fn check_pep440(new: &str) -> Result<(), EditError> {
             None,
         ))
     }
-}
-
-/// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become one `-` (uv writes names so).
-fn normalize_python_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut separator = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            separator = true;
-        } else {
-            if separator && !out.is_empty() {
-                out.push('-');
-            }
-            separator = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
 }
 
 /// A table key as it would be written in a header, for error messages (`'cfg(unix)'`).
@@ -1265,7 +1247,10 @@ source = { registry = "https://pypi.org/simple" }
 
     #[test]
     fn helpers() {
-        assert_eq!(normalize_python_name("Foo__Bar.baz"), "foo-bar-baz");
+        assert_eq!(
+            crate::registry::normalize_python_name("Foo__Bar.baz"),
+            "foo-bar-baz"
+        );
         assert_eq!(line_of("a\nb\r\nc", 5), 3);
         assert_eq!(requote("'''x'''", "1"), "'''1'''");
         assert_eq!(quote_key("cfg(unix)"), "'cfg(unix)'");

@@ -16,24 +16,6 @@ pub struct Spelled<'a> {
     pub pep440: &'a str,
 }
 
-/// PEP 503 normalisation: the name uv.lock and the indexes use.
-pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 pub fn toml_error(path: &Path, err: tomledit::EditError) -> anyhow::Error {
     // Relative to where the user stands, like the `-->` location below it.
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -58,7 +40,8 @@ pub fn python_spots(
         })?;
         // uv records the project's own version only for static versions.
         let dir = package.path.parent().unwrap_or(&project.root);
-        let name = normalize_name(package.dist_name(&project.primary().name));
+        let name =
+            crate::registry::normalize_python_name(package.dist_name(&project.primary().name));
         for lock in [dir.join("uv.lock"), project.root.join("uv.lock")] {
             if lock.is_file() {
                 edits.edit(&lock, |text| {
@@ -96,13 +79,4 @@ pub fn python_spots(
         })?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_are_normalised_like_pep_503() {
-        assert_eq!(super::normalize_name("Foo_Bar.baz"), "foo-bar-baz");
-        assert_eq!(super::normalize_name("a--b__c"), "a-b-c");
-    }
 }
