@@ -3,14 +3,17 @@
 //! `project/` reads, `plan/` decides, `exec/` acts; `ops/` wires them per command.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod artifact;
 pub mod checks;
 pub mod cli;
 pub mod edit;
 pub mod error;
 pub mod exec;
+pub mod journal;
 pub mod ops;
 pub mod plan;
 pub mod project;
+pub mod redact;
 pub mod registry;
 pub mod shell;
 pub mod version;

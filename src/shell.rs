@@ -6,6 +6,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 
 use crate::error::{Failure, Location};
+use crate::redact::redact;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum ColorChoice {
@@ -66,26 +67,34 @@ impl Shell {
     pub fn status(&self, verb: &str, message: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
             let verb = self.paint(STATUS, &format!("{verb:>12}"));
-            eprintln!("{verb} {}", message.as_ref());
+            emit(&format!("{verb} {}", message.as_ref()));
         }
     }
 
     /// Detail shown only with `-v`.
     pub fn verbose(&self, message: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Verbose {
-            eprintln!("{}", message.as_ref());
+            emit(message.as_ref());
         }
     }
 
     pub fn warn(&self, message: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
-            eprintln!("{}: {}", self.paint(WARN, "warning"), message.as_ref());
+            emit(&format!(
+                "{}: {}",
+                self.paint(WARN, "warning"),
+                message.as_ref()
+            ));
         }
     }
 
     pub fn note(&self, message: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
-            eprintln!("{}: {}", self.paint(NOTE, "note"), message.as_ref());
+            emit(&format!(
+                "{}: {}",
+                self.paint(NOTE, "note"),
+                message.as_ref()
+            ));
         }
     }
 
@@ -116,14 +125,14 @@ impl Shell {
                 }
             }
         }
-        eprintln!("{out}");
+        emit(&out);
     }
 
     /// A result line on stdout (data, not progress).
     pub fn out(&self, text: impl AsRef<str>) {
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
-        let _ = writeln!(stdout, "{}", text.as_ref());
+        let _ = writeln!(stdout, "{}", redact(text.as_ref()));
     }
 
     /// Bold text for headings in human output, when stdout is a terminal.
@@ -155,6 +164,63 @@ impl Shell {
                 Some(style) => self.out(format!("{style}{line}{style:#}")),
                 None => self.out(line),
             }
+        }
+    }
+}
+
+/// Every line for stderr goes through here, so no secret is ever printed.
+pub fn emit(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", redact(line));
+}
+
+/// A spinner under the last status line while a long step runs, on a terminal only and
+/// not with `-v` (whose streamed output would tear it). Cleared when dropped.
+pub struct Spinner {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Shell {
+    pub fn spinner(&self, verb: &str, what: &str) -> Spinner {
+        use std::io::IsTerminal as _;
+        let idle = Spinner {
+            stop: None,
+            thread: None,
+        };
+        if self.verbosity != Verbosity::Normal || !std::io::stderr().is_terminal() {
+            return idle;
+        }
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let label = format!("{verb} {what}");
+        let thread = std::thread::spawn(move || {
+            const FRAMES: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let start = std::time::Instant::now();
+            let mut frame = 0;
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(std::time::Duration::from_millis(100))
+            {
+                let secs = start.elapsed().as_secs();
+                let _ = write!(
+                    std::io::stderr().lock(),
+                    "\r{:>12} {label} ({secs}s)\x1b[K",
+                    FRAMES[frame % FRAMES.len()]
+                );
+                frame += 1;
+            }
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
+        });
+        Spinner {
+            stop: Some(stop),
+            thread: Some(thread),
         }
     }
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use cargo_pyrelease::registry::{CratesIndex, PyIndex};
 
 mod support;
-use support::servers::{free_port, pypi_server, start_server};
+use support::servers::{free_port, pypi_server, start_pypi, start_server};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// What a test server thread answers: a status line, headers and a body.
@@ -154,7 +154,7 @@ fn sparse_index_lists_versions_with_yanked_flags() {
 #[test]
 fn pypiserver_lists_files_and_versions() {
     let started = Instant::now();
-    let program = pypi_server();
+    pypi_server();
     let install = started.elapsed();
     let dir = tempfile::tempdir().unwrap();
     let packages = dir.path().join("packages");
@@ -166,20 +166,7 @@ fn pypiserver_lists_files_and_versions() {
     ] {
         fs::write(packages.join(file), b"dummy").unwrap();
     }
-    let server = start_server(
-        "pypiserver",
-        dir.path(),
-        |port| {
-            let mut command = Command::new(&program);
-            command
-                .args(["run", "-i", "127.0.0.1", "-p"])
-                .arg(port.to_string())
-                .args(["-a", ".", "-P", ".", "--disable-fallback"])
-                .arg(&packages);
-            command
-        },
-        "/health",
-    );
+    let server = start_pypi(dir.path(), &packages);
     let index = PyIndex::new(&format!("http://127.0.0.1:{}/simple", server.port), TIMEOUT);
 
     let mut files = index.files("Demo.Pkg").unwrap();

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 use support::Fixture;
-use support::servers::{Server, free_port, pypi_server, start_server};
+use support::servers::{Server, free_port, start_pypi, start_server};
 
 struct Registries {
     _dir: tempfile::TempDir,
@@ -52,29 +52,7 @@ impl Registries {
             },
             "/config.json",
         );
-        let server = pypi_server();
-        let pypi = start_server(
-            "pypi",
-            dir.path(),
-            |port| {
-                let mut c = Command::new(&server);
-                c.args([
-                    "run",
-                    "-i",
-                    "127.0.0.1",
-                    "-p",
-                    &port.to_string(),
-                    "-a",
-                    ".",
-                    "-P",
-                    ".",
-                    "--disable-fallback",
-                ])
-                .arg(&pkgs);
-                c
-            },
-            "/health",
-        );
+        let pypi = start_pypi(dir.path(), &pkgs);
         Self {
             _dir: dir,
             index: index_server,

@@ -35,14 +35,32 @@ pub struct Finding {
 }
 
 /// What the checks need beyond the model.
-pub struct Context {
+#[derive(Debug, Clone, Copy)]
+pub struct Sides {
+    pub crates: bool,
+    pub python: bool,
+}
+
+impl Default for Sides {
+    fn default() -> Self {
+        Self {
+            crates: true,
+            python: true,
+        }
+    }
+}
+
+pub struct Context<'a> {
     /// The tag being released: `--tag`, or the tag a CI run was started by.
     pub tag: Option<String>,
     pub git: Option<(GitState, Head)>,
     /// YYYY-MM-DD, UTC.
     pub today: String,
     /// No registry look-ups.
-    pub offline: bool,
+    /// Which registries the release goes to (`publish --only` in CI: one side per job).
+    pub sides: Sides,
+    /// The registries to ask; `None` is offline.
+    pub registries: Option<&'a crate::registry::Targets>,
 }
 
 /// Collects findings with paths relative to the project root.
@@ -120,8 +138,8 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     metadata::check_crates(project, &mut findings);
     metadata::check_python(project, &mut findings);
     let mut list = findings.list;
-    if !ctx.offline {
-        list.extend(registries::check(project));
+    if let Some(targets) = ctx.registries {
+        list.extend(registries::check(project, targets, ctx.sides));
     }
     list.retain(|f| !project.config.allow.iter().any(|a| a == f.id));
     list.sort_by_key(|f| f.severity);

@@ -1,33 +1,14 @@
 //! Online checks: this version is free on both registries, and above what is there.
 use super::{Finding, Findings};
 use crate::project::Project;
-use crate::registry::{CratesIndex, PyIndex, RegistryError};
+use crate::registry::{RegistryError, Targets};
 
-const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// The registries to ask: environment first (CI and tests point them at other
-/// servers), then configuration, then crates.io and PyPI.
-fn indexes(project: &Project) -> (CratesIndex, PyIndex) {
-    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
-    let crates =
-        match env("CARGO_PYRELEASE_CRATES_INDEX").or_else(|| project.config.crates_index.clone()) {
-            Some(url) => CratesIndex::new(&url, TIMEOUT),
-            None => CratesIndex::crates_io(),
-        };
-    let python =
-        match env("CARGO_PYRELEASE_PYPI_SIMPLE").or_else(|| project.config.python_index.clone()) {
-            Some(url) => PyIndex::new(&url, TIMEOUT),
-            None => PyIndex::pypi(),
-        };
-    (crates, python)
-}
-
-pub fn check(project: &Project) -> Vec<Finding> {
+pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<Finding> {
     let mut f = Findings {
         root: &project.root,
         list: Vec::new(),
     };
-    let (crates, python) = indexes(project);
+    let (crates, python) = (&targets.crates, &targets.python);
     let unreachable = |f: &mut Findings<'_>, err: RegistryError| {
         let help = err
             .help
@@ -35,7 +16,7 @@ pub fn check(project: &Project) -> Vec<Finding> {
             .unwrap_or_else(|| "check your network, or pass `--offline`".into());
         f.error("registry-unreachable", None, err.message, help);
     };
-    for m in project.unit_members().filter(|m| m.publish) {
+    for m in project.unit_members().filter(|m| m.publish && sides.crates) {
         match crates.versions(&m.name) {
             Err(err) => unreachable(&mut f, err),
             Ok(published) => {
@@ -72,8 +53,8 @@ pub fn check(project: &Project) -> Vec<Finding> {
     let Ok(ours) = pep440.parse::<pep440_rs::Version>() else {
         return f.list;
     };
-    for package in &project.packages {
-        let name = package.dist_name(&project.primary().name);
+    for package in project.packages.iter().filter(|_| sides.python) {
+        let name = &project.dist_name(package);
         match python.versions(name) {
             Err(err) => unreachable(&mut f, err),
             Ok(published) => {

@@ -11,6 +11,8 @@ Examples:
   cargo pyrelease status                 what would be released, from where
   cargo pyrelease sync --check           exit 1 if pyproject.toml disagrees with Cargo.toml
   cargo pyrelease bump minor --dry-run   show the diff of a 0.3.1 -> 0.4.0 release
+  cargo pyrelease verify                 is this release ready? every problem at once
+  cargo pyrelease publish --dry-run      build and check everything, publish nothing
 
 Exit codes: 0 ok, 1 a check or step failed (nothing irreversible happened),
 2 usage or configuration error, 3 a release stopped part-way.";
@@ -119,6 +121,108 @@ Examples:
 Finding ids are listed in the README; silence one with `allow = [\"ID\"]`
 in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
     Verify(VerifyArgs),
+    /// Build every artifact once and publish crates and Python files together, resumably
+    #[command(after_help = "\
+Steps: verify -> gates -> build once (cargo package, maturin sdist + build) ->
+check artifacts -> cargo publish -> upload wheels and sdist -> tag and push ->
+GitHub release. A journal in target/pyrelease/<version>.json lets a re-run after
+a failure finish the rest with the same files.
+
+Examples:
+  cargo pyrelease publish --dry-run            build and check everything, print what would be published
+  cargo pyrelease publish                      the whole release, asking once before the first upload
+  cargo pyrelease publish --only crates        in CI: the crates job
+  cargo pyrelease publish --only python --dist dist/   in CI: upload the wheels the matrix built
+  cargo pyrelease publish --registry corp --index-url https://pypi.corp/simple/ --publish-url https://pypi.corp/
+
+Tokens come from the environment only: CARGO_REGISTRY_TOKEN (or
+CARGO_REGISTRIES_<NAME>_TOKEN), UV_PUBLISH_TOKEN, TWINE_PASSWORD, MATURIN_PYPI_TOKEN,
+or trusted publishing in GitHub Actions. Exit 3 when a release stopped part-way.")]
+    Publish(PublishArgs),
+    /// Take a published release back: yank its crates, show where to yank on PyPI
+    #[command(after_help = "\
+Examples:
+  cargo pyrelease yank 1.4.0 --dry-run
+  cargo pyrelease yank 1.4.0 --tag       also delete the tag, here and on the remote
+
+PyPI has no API for yanking: the command prints the page of each release where
+it is done by hand.")]
+    Yank(YankArgs),
+}
+
+/// Which registries `publish` touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Only {
+    Crates,
+    Python,
+}
+
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// The cargo registry to publish to, as named in cargo's configuration (default: crates.io)
+    #[arg(long, value_name = "NAME")]
+    pub registry: Option<String>,
+    /// The Python index's simple API, for look-ups (default: https://pypi.org/simple/)
+    #[arg(long, value_name = "URL")]
+    pub index_url: Option<String>,
+    /// The Python index's upload URL (default: https://upload.pypi.org/legacy/)
+    #[arg(long, value_name = "URL")]
+    pub publish_url: Option<String>,
+}
+
+impl RegistryArgs {
+    pub fn overrides(&self) -> crate::registry::Overrides {
+        crate::registry::Overrides {
+            registry: self.registry.clone(),
+            index_url: self.index_url.clone(),
+            publish_url: self.publish_url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Run every local and read-only step for real; print the irreversible ones
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Upload the wheels and sdist in DIR (from a CI build matrix) instead of building them
+    #[arg(long, value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+    /// Skip the gates (tests and lints run before anything is built)
+    #[arg(long)]
+    pub no_gates: bool,
+    #[command(flatten)]
+    pub registries: RegistryArgs,
+    /// The program that uploads Python files (default: uv)
+    #[arg(long, value_enum, value_name = "PROGRAM")]
+    pub uploader: Option<crate::project::config::Uploader>,
+    /// Publish only to one side (CI runs one job per registry)
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub only: Option<Only>,
+    /// Do not create or push the release tag
+    #[arg(long)]
+    pub no_tag: bool,
+    /// Do not create a GitHub release
+    #[arg(long)]
+    pub no_github_release: bool,
+    /// Do not ask before publishing
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct YankArgs {
+    /// The version to take back, as in Cargo.toml (e.g. 1.4.0)
+    #[arg(value_name = "VERSION", id = "release")]
+    pub release: String,
+    /// Also delete the release tag, locally and on the remote
+    #[arg(long)]
+    pub tag: bool,
+    /// Print what would be done, and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub registries: RegistryArgs,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 
+use crate::redact::redact;
+
 /// Whether running the command changes anything outside the machine or the tree.
 /// Only `Read` commands run in a dry run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +122,7 @@ impl Cmd {
             return Err(CmdError {
                 command: self.to_string(),
                 status: output.status.code(),
-                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+                stderr: redact(&String::from_utf8_lossy(&output.stderr)).into_owned(),
             }
             .into());
         }
@@ -129,23 +131,45 @@ impl Cmd {
     }
 
     /// Runs the command with its output streamed (`verbose`) or captured and shown
-    /// only when it fails.
+    /// only when it fails. Streamed lines go through the redactor like everything else.
     pub fn run(&self, verbose: bool) -> anyhow::Result<()> {
         if !verbose {
             return self.read().map(drop);
         }
-        let status = self
+        let mut child = self
             .command()
             .stdin(Stdio::null())
-            .status()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))?;
+        let forward = |pipe: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                use std::io::BufRead as _;
+                let mut tail = Vec::new();
+                for line in std::io::BufReader::new(pipe).lines() {
+                    let Ok(line) = line else { break };
+                    crate::shell::emit(&line);
+                    tail.push(line);
+                }
+                tail
+            })
+        };
+        let out = forward(Box::new(child.stdout.take().expect("piped")));
+        let err = forward(Box::new(child.stderr.take().expect("piped")));
+        let status = child
+            .wait()
+            .with_context(|| format!("could not wait for `{self}`"))?;
+        let _ = out.join();
+        let stderr = err.join().unwrap_or_default().join("\n");
         if status.success() {
             Ok(())
         } else {
             Err(CmdError {
                 command: self.to_string(),
                 status: status.code(),
-                stderr: String::new(),
+                // Already shown as it streamed; kept so the error stands on its own in logs.
+                stderr: redact(&stderr).into_owned(),
             }
             .into())
         }
@@ -155,7 +179,10 @@ impl Cmd {
 impl fmt::Display for Cmd {
     /// The exact line a user can paste into a POSIX shell.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(dir) = &self.cwd {
+        // The folder the user is in needs no `cd`.
+        if let Some(dir) = &self.cwd
+            && std::env::current_dir().ok().as_deref() != Some(dir.as_path())
+        {
             write!(f, "cd {} && ", quote(dir.as_os_str()))?;
         }
         for (k, v) in &self.env {

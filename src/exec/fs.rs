@@ -26,3 +26,22 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
         .into()
     })
 }
+
+/// Writes a file of the tool's own (the publish journal, release notes) atomically,
+/// creating its folder: a crash leaves the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".pyrelease-")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
+    temp.persist(path)
+        .map(drop)
+        .with_context(|| format!("failed to write `{}`", path.display()))
+}

@@ -1,8 +1,10 @@
 //! One function per command: load the model, plan, hand the plan to the executor.
 pub mod bump;
+pub mod publish;
 pub mod status;
 pub mod sync;
 pub mod verify;
+pub mod yank;
 
 use crate::cli::{Cli, Command};
 use crate::shell::Shell;
@@ -14,6 +16,8 @@ pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<i32> {
         Command::Sync(args) => sync::run(&cli.global, args, shell),
         Command::Bump(args) => bump::run(&cli.global, args, shell),
         Command::Verify(args) => verify::run(&cli.global, args, shell),
+        Command::Publish(args) => publish::run(&cli.global, args, shell),
+        Command::Yank(args) => yank::run(&cli.global, args, shell),
     }
 }
 

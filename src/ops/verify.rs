@@ -3,6 +3,7 @@ use serde::Serialize;
 use crate::checks::{self, Context, Finding, Severity};
 use crate::cli::{Format, GlobalArgs, VerifyArgs};
 use crate::project::Project;
+use crate::registry::{Overrides, Targets};
 use crate::shell::Shell;
 
 /// The `--format json` schema.
@@ -25,11 +26,17 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
     });
     let git = crate::project::git::state(&project.root)?
         .map(|state| (state, crate::project::git::head(&project.root)));
+    let targets = if args.offline {
+        None
+    } else {
+        Some(Targets::resolve(&project, &Overrides::default())?)
+    };
     let ctx = Context {
         tag,
         git,
         today: crate::ops::today_utc(),
-        offline: args.offline,
+        sides: Default::default(),
+        registries: targets.as_ref(),
     };
     shell.status(
         "Verifying",
@@ -84,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
 
 /// A finding the way cargo shows a manifest error: id, message, location, the
 /// source line, and the fix.
-fn render(f: &Finding) -> String {
+pub fn render(f: &Finding) -> String {
     let level = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -40,8 +40,7 @@ pub fn python_spots(
         })?;
         // uv records the project's own version only for static versions.
         let dir = package.path.parent().unwrap_or(&project.root);
-        let name =
-            crate::registry::normalize_python_name(package.dist_name(&project.primary().name));
+        let name = crate::registry::normalize_python_name(&project.dist_name(package));
         for lock in [dir.join("uv.lock"), project.root.join("uv.lock")] {
             if lock.is_file() {
                 edits.edit(&lock, |text| {

@@ -41,7 +41,23 @@ pub struct Config {
     /// Sparse index URL of the cargo registry (default: crates.io).
     pub crates_index: Option<String>,
     /// Simple API URL of the Python index (default: PyPI).
-    pub python_index: Option<String>,
+    pub index_url: Option<String>,
+    /// Upload URL of the Python index (default: PyPI's).
+    pub publish_url: Option<String>,
+    /// The cargo registry crates are published to, by name (default: crates.io).
+    pub registry: Option<String>,
+    /// Which program uploads the Python files.
+    pub uploader: Option<Uploader>,
+    /// Commands that must pass before anything is published (default: tests and lints).
+    pub gates: Option<Vec<String>>,
+}
+
+/// The programs that can upload Python files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Uploader {
+    Uv,
+    Twine,
+    Maturin,
 }
 
 impl Default for Config {
@@ -56,7 +72,11 @@ impl Default for Config {
             allow: Vec::new(),
             allow_branch: Vec::new(),
             crates_index: None,
-            python_index: None,
+            index_url: None,
+            publish_url: None,
+            registry: None,
+            uploader: None,
+            gates: None,
         }
     }
 }
@@ -70,7 +90,11 @@ pub const KEYS: &[&str] = &[
     "allow",
     "allow-branch",
     "crates-index",
-    "python-index",
+    "index-url",
+    "publish-url",
+    "registry",
+    "uploader",
+    "gates",
 ];
 const VERSION_FILE_KEYS: &[&str] = &["path", "search", "spelling"];
 
@@ -152,7 +176,21 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
             "allow" => config.allow = strings(key, item)?,
             "allow-branch" => config.allow_branch = strings(key, item)?,
             "crates-index" => config.crates_index = Some(string(key, item)?),
-            "python-index" => config.python_index = Some(string(key, item)?),
+            "index-url" => config.index_url = Some(string(key, item)?),
+            "publish-url" => config.publish_url = Some(string(key, item)?),
+            "registry" => config.registry = Some(string(key, item)?),
+            "gates" => config.gates = Some(strings(key, item)?),
+            "uploader" => {
+                let name = string(key, item)?;
+                config.uploader = Some(
+                    <Uploader as clap::ValueEnum>::from_str(&name, false).map_err(|_| {
+                        err(
+                            item,
+                            format!("`uploader` is `{name}`: expected `uv`, `twine` or `maturin`"),
+                        )
+                    })?,
+                );
+            }
             _ => {
                 let key_line = table
                     .key(key)

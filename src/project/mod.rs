@@ -1,5 +1,6 @@
 //! The read-only model of the project, loaded once: which Python packages are
 //! released, from which crate, at which version, with which other crates.
+pub mod cargo_config;
 pub mod changelog;
 pub mod config;
 pub mod git;
@@ -225,6 +226,23 @@ impl Project {
     /// The tag a release of the current version gets.
     pub fn tag(&self) -> String {
         format!("{}{}", self.config.tag_prefix, self.version)
+    }
+
+    /// The name a Python package is published under: `[project].name`, else the name of
+    /// the crate maturin builds.
+    pub fn dist_name(&self, package: &PyProject) -> String {
+        let crate_name = self
+            .workspace
+            .member(&package.manifest)
+            .map_or(&self.primary().name, |i| &self.workspace.members[i].name);
+        package.dist_name(crate_name).to_string()
+    }
+
+    /// Where `publish` keeps its journal and artifacts: `target/pyrelease/` of the project
+    /// itself, even when builds go to a shared `CARGO_TARGET_DIR`, so two projects releasing
+    /// the same version never read each other's journal.
+    pub fn release_dir(&self) -> PathBuf {
+        self.root.join("target").join("pyrelease")
     }
 
     /// The members released together.

@@ -46,6 +46,8 @@ pub struct Workspace {
     pub members: Vec<Member>,
     /// The root manifest when it is not itself a member (a virtual workspace).
     pub root_doc: Option<(String, Document<String>)>,
+    /// cargo's target directory (`CARGO_TARGET_DIR`, `build.target-dir` or `target/`).
+    pub target_dir: PathBuf,
 }
 
 impl Workspace {
@@ -164,6 +166,7 @@ pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
         manifest: root_manifest.clone(),
         members,
         root_doc: None,
+        target_dir: meta.target_directory.clone().into(),
     };
     if ws.member(&root_manifest).is_none() {
         let text = crate::exec::fs::read_text(&root_manifest)?;

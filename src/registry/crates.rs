@@ -1,5 +1,8 @@
-//! Cargo sparse indexes (RFC 2789): one file per crate, one JSON line per published version.
+//! Cargo indexes, sparse (RFC 2789) or git: one file per crate, one JSON line per published
+//! version, at the same path in both kinds.
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -15,11 +18,24 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// static file servers, 410 and 451 from registries that removed a crate.
 const NOT_FOUND: &[u16] = &[404, 410, 451];
 
-/// A cargo sparse index: crates.io's (`https://index.crates.io/`) or any other one.
-#[derive(Debug, Clone)]
+/// A cargo index: crates.io's sparse one (`https://index.crates.io/`) or any other.
+#[derive(Debug)]
 pub struct CratesIndex {
     base: String,
-    http: Http,
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    Sparse(Http),
+    /// A git index is read from a shallow clone, made on the first look-up: one clone
+    /// answers every crate of a release.
+    Git(OnceLock<Result<GitCheckout, RegistryError>>),
+}
+
+#[derive(Debug)]
+struct GitCheckout {
+    dir: tempfile::TempDir,
 }
 
 /// One published version of a crate.
@@ -46,7 +62,21 @@ impl CratesIndex {
         let base = base.strip_prefix("sparse+").unwrap_or(base);
         Self {
             base: with_trailing_slash(base),
-            http: Http::new(timeout),
+            source: Source::Sparse(Http::new(timeout)),
+        }
+    }
+
+    /// An index URL as cargo's configuration spells it: `sparse+URL` is a sparse index,
+    /// anything else a git repository.
+    pub fn from_cargo_url(url: &str, timeout: Duration) -> Self {
+        let url = url.trim();
+        if url.starts_with("sparse+") {
+            Self::new(url, timeout)
+        } else {
+            Self {
+                base: url.to_string(),
+                source: Source::Git(OnceLock::new()),
+            }
         }
     }
 
@@ -73,9 +103,13 @@ impl CratesIndex {
                 ),
             });
         }
+        let http = match &self.source {
+            Source::Sparse(http) => http,
+            Source::Git(checkout) => return self.git_versions(checkout, name),
+        };
         let url = format!("{}{}", self.base, sparse_index_path(name));
         // Index files are served as JSON lines, under whatever media type the host picks.
-        match self.http.get(&url, "*/*", NOT_FOUND)? {
+        match http.get(&url, "*/*", NOT_FOUND)? {
             Page::Missing => Ok(Vec::new()),
             Page::Found { body, .. } => parse_index_file(&body).map_err(|why| {
                 bad_body(
@@ -90,6 +124,75 @@ impl CratesIndex {
             }),
         }
     }
+}
+
+impl CratesIndex {
+    fn git_versions(
+        &self,
+        checkout: &OnceLock<Result<GitCheckout, RegistryError>>,
+        name: &str,
+    ) -> Result<Vec<IndexVersion>, RegistryError> {
+        let checkout = checkout
+            .get_or_init(|| clone_index(&self.base))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let file: PathBuf = checkout.dir.path().join(sparse_index_path(name));
+        match std::fs::read_to_string(&file) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(err) => Err(RegistryError::new(
+                format!(
+                    "could not read `{}` of the index clone: {err}",
+                    file.display()
+                ),
+                "check the disk the temporary folder is on",
+            )),
+            Ok(body) => parse_index_file(&body).map_err(|why| {
+                RegistryError::new(
+                    format!(
+                        "the index file of `{name}` in `{}` is not a cargo index file: {why}",
+                        super::redact_url(&self.base)
+                    ),
+                    "check that the URL is the registry's git index",
+                )
+            }),
+        }
+    }
+}
+
+/// A shallow clone of a git index: one round trip, whatever the history's length.
+fn clone_index(url: &str) -> Result<GitCheckout, RegistryError> {
+    let shown = super::redact_url(url);
+    let dir = tempfile::Builder::new()
+        .prefix("pyrelease-index-")
+        .tempdir()
+        .map_err(|err| {
+            RegistryError::new(
+                format!("could not make a folder to clone `{shown}` into: {err}"),
+                "check the temporary folder ($TMPDIR)",
+            )
+        })?;
+    let output = std::process::Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1", url])
+        .arg(dir.path())
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|err| {
+            RegistryError::new(
+                format!("could not run git to read the index `{shown}`: {err}"),
+                "install git, or use a sparse index (`sparse+https://...`)",
+            )
+        })?;
+    if !output.status.success() {
+        return Err(RegistryError::new(
+            format!(
+                "could not clone the git index `{shown}`: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+            super::NETWORK_HELP,
+        ));
+    }
+    Ok(GitCheckout { dir })
 }
 
 /// The path of a crate's file in a cargo index: `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd...`,

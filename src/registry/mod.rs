@@ -11,9 +11,11 @@
 
 mod crates;
 mod pypi;
+mod targets;
 
 pub use crates::{CratesIndex, IndexVersion, sparse_index_path};
-pub use pypi::{PyIndex, normalize_python_name, version_from_filename};
+pub use pypi::{IndexFile, PyIndex, normalize_python_name, version_from_filename};
+pub use targets::{Overrides, Targets};
 
 use std::time::Duration;
 

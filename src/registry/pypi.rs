@@ -58,6 +58,16 @@ impl PyIndex {
     /// The file names the index lists for project `name` (any spelling: it is normalised),
     /// yanked files included. Empty when the project does not exist.
     pub fn files(&self, name: &str) -> Result<Vec<String>, RegistryError> {
+        Ok(self
+            .listed(name)?
+            .into_iter()
+            .map(|file| file.filename)
+            .collect())
+    }
+
+    /// The files the index lists for project `name`, with their sha256 where the index
+    /// gives it: `publish` tells its own upload from someone else's file by the hash.
+    pub fn listed(&self, name: &str) -> Result<Vec<IndexFile>, RegistryError> {
         if !is_valid_project_name(name) {
             return Err(RegistryError {
                 message: format!("`{name}` is not a valid Python project name"),
@@ -173,8 +183,22 @@ pub fn version_from_filename(project: &str, filename: &str) -> Option<Version> {
     Version::from_str(version).ok()
 }
 
-/// The file names on a simple index page, JSON (PEP 691) or HTML (PEP 503).
-fn parse_simple_page(content_type: Option<&str>, body: &str) -> Result<Vec<String>, String> {
+/// A file listed on a simple index page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFile {
+    pub filename: String,
+    /// Lowercase hex, from the JSON `hashes` or the HTML link's `#sha256=` fragment.
+    pub sha256: Option<String>,
+}
+
+impl PartialEq<&str> for IndexFile {
+    fn eq(&self, other: &&str) -> bool {
+        self.filename == *other
+    }
+}
+
+/// The files on a simple index page, JSON (PEP 691) or HTML (PEP 503).
+fn parse_simple_page(content_type: Option<&str>, body: &str) -> Result<Vec<IndexFile>, String> {
     let json = match content_type {
         Some(mime) if mime.ends_with("+json") || mime == "application/json" => true,
         Some(mime) if mime.contains("html") => false,
@@ -204,9 +228,11 @@ struct SimpleMeta {
 #[derive(Deserialize)]
 struct SimpleFile {
     filename: String,
+    #[serde(default)]
+    hashes: std::collections::BTreeMap<String, String>,
 }
 
-fn parse_simple_json(body: &str) -> Result<Vec<String>, String> {
+fn parse_simple_json(body: &str) -> Result<Vec<IndexFile>, String> {
     let page: SimpleJson = serde_json::from_str(body).map_err(|err| err.to_string())?;
     // PEP 691: a client must not trust a page whose major API version it does not know.
     if let Some(version) = page.meta.and_then(|meta| meta.api_version)
@@ -214,7 +240,14 @@ fn parse_simple_json(body: &str) -> Result<Vec<String>, String> {
     {
         return Err(format!("unsupported simple API version {version}"));
     }
-    Ok(page.files.into_iter().map(|file| file.filename).collect())
+    Ok(page
+        .files
+        .into_iter()
+        .map(|file| IndexFile {
+            sha256: file.hashes.get("sha256").map(|h| h.to_ascii_lowercase()),
+            filename: file.filename,
+        })
+        .collect())
 }
 
 /// The file names of the `<a>` elements: the anchor text, which PEP 503 makes the file name,
@@ -222,7 +255,7 @@ fn parse_simple_json(body: &str) -> Result<Vec<String>, String> {
 ///
 /// A small scanner rather than an HTML parser: index pages are machine-written lists of
 /// anchors, and the look-up must not pull a browser-grade parser into a release tool.
-fn parse_simple_html(body: &str) -> Vec<String> {
+fn parse_simple_html(body: &str) -> Vec<IndexFile> {
     // ASCII lowercasing keeps byte offsets, so positions found in `lower` index `body`.
     let lower = body.to_ascii_lowercase();
     let mut files = Vec::new();
@@ -252,7 +285,10 @@ fn parse_simple_html(body: &str) -> Vec<String> {
             text.to_string()
         };
         if !file.is_empty() {
-            files.push(file);
+            files.push(IndexFile {
+                filename: file,
+                sha256: sha256_fragment(&href),
+            });
         }
     }
     files
@@ -314,6 +350,14 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
             rest = chars.as_str();
         }
     }
+}
+
+/// The hex digest of a link's `#sha256=...` fragment (PEP 503).
+fn sha256_fragment(href: &str) -> Option<String> {
+    let (_, fragment) = href.split_once('#')?;
+    let hex = fragment.strip_prefix("sha256=")?;
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| hex.to_ascii_lowercase())
 }
 
 /// `../../packages/ab/demo-1.0.tar.gz#sha256=...` -> `demo-1.0.tar.gz`, percent-decoded

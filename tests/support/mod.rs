@@ -35,6 +35,16 @@ impl Output {
     }
 }
 
+/// Runs `cmd` to the end and keeps what it printed.
+pub fn output(mut cmd: Command) -> Output {
+    let out = cmd.output().unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
 pub fn testdata(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata")
@@ -110,19 +120,22 @@ impl Fixture {
     }
 
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
-        let out = Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"))
-            .args(args)
+        output(self.command_in(dir, args))
+    }
+
+    /// The command `run` runs, for a test to add its environment to.
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_in(&self.root, args)
+    }
+
+    fn command_in(&self, dir: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"));
+        cmd.args(args)
             .current_dir(dir)
             .envs(git_env())
             .env("NO_COLOR", "1")
-            .env_remove("CARGO_TERM_COLOR")
-            .output()
-            .unwrap();
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+            .env_remove("CARGO_TERM_COLOR");
+        cmd
     }
 
     /// Every file under the root (but `.git` and `target`) with its bytes.
@@ -148,7 +161,7 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
     }
 }
 
-fn git_env() -> Vec<(&'static str, &'static str)> {
+pub fn git_env() -> Vec<(&'static str, &'static str)> {
     vec![
         ("GIT_AUTHOR_NAME", "Test"),
         ("GIT_AUTHOR_EMAIL", "test@example.invalid"),

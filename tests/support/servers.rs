@@ -138,3 +138,135 @@ pub fn pypi_server() -> PathBuf {
     assert!(program.is_file(), "{PYPISERVER} installed no {program:?}");
     program
 }
+
+/// `target/tools`: test tools installed once per machine (CI installs them once per run).
+pub fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target folder")
+        .join("tools")
+}
+
+pub const ESTUARY: &str = "0.1.1";
+pub const MATURIN: &str = "maturin==1.16.0";
+pub const UV: &str = "uv==0.13.9";
+
+/// The folder holding `maturin` and `uv`, installing them into `target/tools/venv` if needed.
+pub fn python_tools() -> PathBuf {
+    static INSTALL: Mutex<()> = Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
+    let bin = tools_dir().join("venv/bin");
+    if !(bin.join("maturin").is_file() && bin.join("uv").is_file()) {
+        pypi_server();
+        run(Command::new(bin.join("python"))
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                MATURIN,
+                UV,
+            ])
+            .env_remove("PIP_FIND_LINKS"));
+    }
+    bin
+}
+
+/// estuary, a real cargo registry (publish, yank, a git index over HTTP), installed into
+/// `target/tools/bin` with `cargo install` the first time (a few minutes).
+pub fn estuary() -> PathBuf {
+    static INSTALL: Mutex<()> = Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
+    let program = tools_dir().join("bin/estuary");
+    if !program.is_file() {
+        run(Command::new(env!("CARGO"))
+            .args([
+                "install",
+                "--quiet",
+                "estuary",
+                "--version",
+                ESTUARY,
+                "--root",
+            ])
+            .arg(tools_dir()));
+    }
+    program
+}
+
+/// A cargo registry and a Python index on 127.0.0.1, each in its own folder.
+pub struct Registries {
+    pub dir: tempfile::TempDir,
+    pub cargo: Server,
+    pub pypi: Server,
+}
+
+impl Registries {
+    pub fn start() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("registries-")
+            .tempdir()
+            .unwrap();
+        let cargo = start_estuary(dir.path());
+        let pypi = start_pypi(dir.path(), &dir.path().join("pkgs"));
+        Self { dir, cargo, pypi }
+    }
+
+    pub fn cargo_index(&self) -> String {
+        format!("http://127.0.0.1:{}/git/index", self.cargo.port)
+    }
+
+    pub fn simple_url(&self) -> String {
+        format!("http://127.0.0.1:{}/simple/", self.pypi.port)
+    }
+
+    pub fn publish_url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.pypi.port)
+    }
+
+    /// Stops the Python index (a fault) and starts it again on a new port with the same files.
+    pub fn restart_pypi(&mut self) {
+        let _ = self.pypi.child.kill();
+        let _ = self.pypi.child.wait();
+        self.pypi = start_pypi(self.dir.path(), &self.dir.path().join("pkgs"));
+    }
+}
+
+fn start_estuary(dir: &Path) -> Server {
+    let program = estuary();
+    let (crates, index) = (dir.join("est/crates"), dir.join("est/index"));
+    start_server(
+        "estuary",
+        dir,
+        |port| {
+            let mut cmd = Command::new(&program);
+            cmd.arg("--base-url")
+                .arg(format!("http://127.0.0.1:{port}"))
+                .arg("--crate-dir")
+                .arg(&crates)
+                .arg("--index-dir")
+                .arg(&index)
+                .args(["--http-host", "127.0.0.1", "--http-port", &port.to_string()]);
+            cmd
+        },
+        "/git/index/info/refs?service=git-upload-pack",
+    )
+}
+
+/// pypiserver serving (and accepting uploads into) `packages`, its log in `dir`.
+pub fn start_pypi(dir: &Path, packages: &Path) -> Server {
+    let program = pypi_server();
+    fs::create_dir_all(packages).unwrap();
+    start_server(
+        "pypiserver",
+        dir,
+        |port| {
+            let mut cmd = Command::new(&program);
+            cmd.args(["run", "-i", "127.0.0.1", "-p", &port.to_string()])
+                .args(["-a", ".", "-P", ".", "--disable-fallback"])
+                .arg(packages);
+            cmd
+        },
+        "/health",
+    )
+}

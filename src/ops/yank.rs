@@ -1,0 +1,107 @@
+//! `yank VERSION`: the way back from a release. Crates are yanked (`cargo yank`); PyPI has
+//! no API for yanking, so the page where it is done is printed; `--tag` deletes the tag.
+use crate::cli::{GlobalArgs, YankArgs};
+use crate::error::Failure;
+use crate::exec::cmd::{Cmd, Kind};
+use crate::plan::publish as plan;
+use crate::project::Project;
+use crate::registry::Targets;
+use crate::shell::{Shell, Verbosity};
+
+pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Result<i32> {
+    let project = Project::load(&global.load_options())?;
+    let version = semver::Version::parse(args.release.trim_start_matches('v')).map_err(|err| {
+        Failure::usage(format!("`{}` is not a version: {err}", args.release))
+            .help("give the version as in Cargo.toml, e.g. `cargo pyrelease yank 1.4.0`")
+    })?;
+    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let mut steps: Vec<(String, Cmd)> = Vec::new();
+    for member in project.unit_members().filter(|m| m.publish) {
+        let published = targets.crates.versions(&member.name).map_err(|err| {
+            let mut failure = Failure::failed(err.message);
+            failure.help = err.help;
+            failure
+        })?;
+        match published.iter().find(|v| v.version == version) {
+            None => shell.note(format!(
+                "{} {version} is not on {}: nothing to yank",
+                member.name,
+                targets.crates_name()
+            )),
+            Some(v) if v.yanked => {
+                shell.note(format!("{} {version} is already yanked", member.name))
+            }
+            Some(_) => steps.push((
+                format!("{} {version} on {}", member.name, targets.crates_name()),
+                plan::yank_crate(
+                    &project.workspace.manifest,
+                    &member.name,
+                    &version,
+                    targets.registry.as_deref(),
+                ),
+            )),
+        }
+    }
+    let tag = format!("{}{version}", project.config.tag_prefix);
+    if args.tag {
+        if crate::project::git::tag_commit(&project.root, &tag).is_some() {
+            steps.push((format!("tag {tag}"), plan::delete_tag(&project.root, &tag)));
+        }
+        let remote = Cmd::git(Kind::Read)
+            .arg("-C")
+            .arg(&project.root)
+            .arg("remote")
+            .read()
+            .unwrap_or_default();
+        let remote = remote
+            .lines()
+            .find(|r| *r == "origin")
+            .or_else(|| remote.lines().next());
+        if let Some(remote) = remote {
+            steps.push((
+                format!("tag {tag} on {remote}"),
+                plan::delete_remote_tag(&project.root, remote, &tag),
+            ));
+        }
+    }
+    for (what, cmd) in &steps {
+        shell.status("Yanking", what);
+        if args.dry_run {
+            shell.status("Would run", format!("`{cmd}`"));
+        } else {
+            shell.verbose(format!("     Running `{cmd}`"));
+            cmd.run(shell.verbosity() >= Verbosity::Verbose)?;
+        }
+    }
+    // Nothing to run for PyPI: say where, and which release.
+    if let Ok(pep440) = crate::version::to_pep440(&version) {
+        for package in &project.packages {
+            let name = crate::registry::normalize_python_name(&project.dist_name(package));
+            let page = if targets.is_pypi() {
+                format!("https://pypi.org/manage/project/{name}/release/{pep440}/")
+            } else {
+                format!(
+                    "the admin page of `{name}` {pep440} on {}",
+                    targets.python.simple_url()
+                )
+            };
+            shell.note(format!(
+                "PyPI cannot yank through an API: yank `{name}` {pep440} at {page}"
+            ));
+        }
+    }
+    let verb = if args.dry_run { "Checked" } else { "Yanked" };
+    shell.status(
+        verb,
+        format!(
+            "{} {version}{}",
+            project.primary().name,
+            if args.dry_run {
+                " (dry run: nothing changed)"
+            } else {
+                ""
+            }
+        ),
+    );
+    Ok(0)
+}

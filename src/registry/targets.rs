@@ -1,0 +1,126 @@
+//! Where a release goes: the cargo registry (by name, and the index to ask), the Python
+//! index to ask and the URL to upload to. One resolution serves `verify`, `publish` and
+//! `yank`, so all three look at the same servers.
+use std::time::Duration;
+
+use super::{CratesIndex, PyIndex, env_url};
+use crate::error::Failure;
+use crate::project::Project;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+const PYPI_UPLOAD: &str = "https://upload.pypi.org/legacy/";
+const PYPI_SIMPLE: &str = "https://pypi.org/simple/";
+
+/// Choices from the command line; `None` falls back to configuration, then defaults.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub registry: Option<String>,
+    pub index_url: Option<String>,
+    pub publish_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Targets {
+    /// The name passed to cargo's `--registry`; `None` is crates.io.
+    pub registry: Option<String>,
+    pub crates: CratesIndex,
+    pub python: PyIndex,
+    /// `None` when the Python index is not PyPI and no upload URL was given: only
+    /// uploading needs it, so only `publish` refuses that (see [`Targets::upload_url`]).
+    publish_url: Option<String>,
+}
+
+impl Targets {
+    pub fn resolve(project: &Project, given: &Overrides) -> Result<Self, Failure> {
+        let config = &project.config;
+        let registry = given
+            .registry
+            .clone()
+            .or_else(|| config.registry.clone())
+            .or_else(|| only_allowed_registry(project));
+        let crates = match env_url("CARGO_PYRELEASE_CRATES_INDEX")
+            .or_else(|| config.crates_index.clone())
+        {
+            Some(url) => CratesIndex::new(&url, TIMEOUT),
+            None => match &registry {
+                None => CratesIndex::crates_io(),
+                Some(name) => {
+                    let url = crate::project::cargo_config::registry_index(&project.root, name)
+                        .ok_or_else(|| {
+                            Failure::usage(format!("the cargo registry `{name}` is not configured"))
+                                .help(format!(
+                                    "add `[registries.{name}] index = \"...\"` to `.cargo/config.toml`, or set `CARGO_REGISTRIES_{}_INDEX`",
+                                    name.to_uppercase().replace('-', "_")
+                                ))
+                        })?;
+                    CratesIndex::from_cargo_url(&url, TIMEOUT)
+                }
+            },
+        };
+        let index_url = given
+            .index_url
+            .clone()
+            .or_else(|| env_url("CARGO_PYRELEASE_PYPI_SIMPLE"))
+            .or_else(|| config.index_url.clone());
+        let is_pypi = |url: &String| url.trim_end_matches('/') == PYPI_SIMPLE.trim_end_matches('/');
+        let publish_url = given
+            .publish_url
+            .clone()
+            .or_else(|| config.publish_url.clone())
+            // Upload URLs follow no rule from the simple URL (PyPI's is another host).
+            .or_else(|| {
+                index_url
+                    .as_ref()
+                    .is_none_or(is_pypi)
+                    .then(|| PYPI_UPLOAD.to_string())
+            });
+        let python = match index_url {
+            Some(url) => PyIndex::new(&url, TIMEOUT),
+            None => PyIndex::pypi(),
+        };
+        Ok(Self {
+            registry,
+            crates,
+            python,
+            publish_url,
+        })
+    }
+
+    /// The Python index's upload URL.
+    pub fn upload_url(&self) -> Result<&str, Failure> {
+        self.publish_url.as_deref().ok_or_else(|| {
+            Failure::usage(format!(
+                "the Python index `{}` has no upload URL",
+                super::redact_url(self.python.simple_url())
+            ))
+            .help(
+                "pass `--publish-url URL` or set `publish-url` in `[workspace.metadata.pyrelease]`",
+            )
+        })
+    }
+
+    /// Where a crate of the release can be seen, for messages.
+    pub fn crates_name(&self) -> String {
+        match &self.registry {
+            Some(name) => format!("registry `{name}`"),
+            None => "crates.io".to_string(),
+        }
+    }
+
+    pub fn is_pypi(&self) -> bool {
+        self.python.simple_url() == PYPI_SIMPLE
+    }
+}
+
+/// `publish = ["corp"]` on every released crate names the registry without a flag.
+fn only_allowed_registry(project: &Project) -> Option<String> {
+    let mut names = project.unit_members().filter(|m| m.publish).map(|m| {
+        m.package
+            .publish
+            .as_ref()
+            .filter(|r| r.len() == 1)
+            .map(|r| r[0].clone())
+    });
+    let first = names.next()??;
+    (first != "crates-io" && names.all(|n| n.as_deref() == Some(first.as_str()))).then_some(first)
+}
