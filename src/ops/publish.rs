@@ -121,8 +121,7 @@ impl Release<'_> {
             "Verifying",
             format!("{} {}", project.primary().name, project.version),
         );
-        let git = crate::project::git::state(&project.root)?
-            .map(|state| (state, crate::project::git::head(&project.root)));
+        let git = crate::project::git::inspect(&project.root)?;
         let ctx = Context {
             tag,
             git,

@@ -24,8 +24,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             .then(|| std::env::var("GITHUB_REF_NAME").ok())
             .flatten()
     });
-    let git = crate::project::git::state(&project.root)?
-        .map(|state| (state, crate::project::git::head(&project.root)));
+    let git = crate::project::git::inspect(&project.root)?;
     let targets = if args.offline {
         None
     } else {

@@ -11,36 +11,7 @@ pub struct GitState {
 
 /// The state of the repository holding `dir`, or `None` outside a git repository.
 pub fn state(dir: &Path) -> anyhow::Result<Option<GitState>> {
-    let Ok(top) = Cmd::git(Kind::Read)
-        .args(["rev-parse", "--show-toplevel"])
-        .cwd(dir)
-        .read()
-    else {
-        return Ok(None);
-    };
-    let top = PathBuf::from(top.trim_end());
-    let status = Cmd::git(Kind::Read)
-        .args(["status", "--porcelain=v1", "-z", "--untracked-files=all"])
-        .cwd(dir)
-        .read()?;
-    // Only the project's own files count: in a monorepo, work elsewhere is not
-    // part of this release.
-    let here = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let top = top.canonicalize().unwrap_or(top);
-    let mut dirty = Vec::new();
-    let mut entries = status.split('\0').filter(|e| !e.is_empty());
-    while let Some(entry) = entries.next() {
-        let (code, path) = entry.split_at(3.min(entry.len()));
-        let path = top.join(path);
-        if path.starts_with(&here) {
-            dirty.push(dir.join(path.strip_prefix(&here).unwrap_or(&path)));
-        }
-        // A rename lists the old name as the next entry.
-        if code.starts_with('R') || code.starts_with('C') {
-            entries.next();
-        }
-    }
-    Ok(Some(GitState { dirty }))
+    Ok(inspect(dir)?.map(|(state, _)| state))
 }
 
 /// What `verify` needs to know of the repository.
@@ -52,6 +23,76 @@ pub struct Head {
     pub behind: Option<u64>,
 }
 
+/// Dirty files, HEAD, branch and how far behind its upstream, from one `git status`
+/// (porcelain v2 with `--branch` carries all of it): `verify` runs in pre-commit hooks,
+/// where every process counts.
+pub fn inspect(dir: &Path) -> anyhow::Result<Option<(GitState, Head)>> {
+    // The top is where `.git` is (a folder, or a file in worktrees and submodules):
+    // found on disk rather than by one more process.
+    let Some(top) = dir.ancestors().find(|d| d.join(".git").exists()) else {
+        return Ok(None);
+    };
+    let Ok(status) = Cmd::git(Kind::Read)
+        .args([
+            "status",
+            "--porcelain=v2",
+            "--branch",
+            "-z",
+            "--untracked-files=all",
+        ])
+        .cwd(dir)
+        .read()
+    else {
+        return Ok(None);
+    };
+    // Only the project's own files count: in a monorepo, work elsewhere is not
+    // part of this release.
+    let here = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let top = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
+    let mut dirty = Vec::new();
+    let mut head = Head::default();
+    let mut entries = status.split('\0').filter(|e| !e.is_empty());
+    while let Some(entry) = entries.next() {
+        let path = match entry.split_once(' ') {
+            Some(("#", header)) => {
+                read_header(header, &mut head);
+                continue;
+            }
+            // Ordinary and unmerged changes: the path follows 8 and 10 fields.
+            Some(("1", rest)) => rest.splitn(8, ' ').nth(7),
+            Some(("u", rest)) => rest.splitn(10, ' ').nth(9),
+            // A rename or copy: 9 fields, and the old name as the next entry.
+            Some(("2", rest)) => {
+                entries.next();
+                rest.splitn(9, ' ').nth(8)
+            }
+            Some(("?", path)) => Some(path),
+            _ => None,
+        };
+        let Some(path) = path else { continue };
+        let path = top.join(path);
+        if path.starts_with(&here) {
+            dirty.push(dir.join(path.strip_prefix(&here).unwrap_or(&path)));
+        }
+    }
+    Ok(Some((GitState { dirty }, head)))
+}
+
+fn read_header(header: &str, head: &mut Head) {
+    let value = |v: &str| (!v.starts_with('(')).then(|| v.to_string());
+    match header.split_once(' ') {
+        Some(("branch.oid", oid)) => head.commit = value(oid),
+        Some(("branch.head", branch)) => head.branch = value(branch),
+        Some(("branch.ab", ab)) => {
+            head.behind = ab
+                .split(' ')
+                .find_map(|n| n.strip_prefix('-'))
+                .and_then(|n| n.parse().ok());
+        }
+        _ => {}
+    }
+}
+
 fn read(dir: &Path, args: &[&str]) -> Option<String> {
     Cmd::git(Kind::Read)
         .args(args)
@@ -60,15 +101,6 @@ fn read(dir: &Path, args: &[&str]) -> Option<String> {
         .ok()
         .map(|s| s.trim_end().to_string())
         .filter(|s| !s.is_empty())
-}
-
-pub fn head(dir: &Path) -> Head {
-    Head {
-        commit: read(dir, &["rev-parse", "-q", "--verify", "HEAD^{commit}"]),
-        branch: read(dir, &["symbolic-ref", "-q", "--short", "HEAD"]),
-        behind: read(dir, &["rev-list", "--count", "HEAD..@{upstream}"])
-            .and_then(|n| n.parse().ok()),
-    }
 }
 
 /// The commit a tag points to, if the tag exists locally.
