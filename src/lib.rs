@@ -12,6 +12,7 @@ pub mod ops;
 pub mod plan;
 pub mod project;
 pub mod registry;
+pub mod render;
 pub mod shell;
 pub mod version;
 

@@ -1,5 +1,7 @@
 //! One function per command: load the model, plan, hand the plan to the executor.
 pub mod bump;
+pub mod init;
+pub mod notes;
 pub mod status;
 pub mod sync;
 pub mod verify;
@@ -14,6 +16,8 @@ pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<i32> {
         Command::Sync(args) => sync::run(&cli.global, args, shell),
         Command::Bump(args) => bump::run(&cli.global, args, shell),
         Command::Verify(args) => verify::run(&cli.global, args, shell),
+        Command::Notes(args) => notes::run(&cli.global, args, shell),
+        Command::Init(args) => init::run(&cli.global, args, shell),
     }
 }
 
