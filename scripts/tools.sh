@@ -1,22 +1,33 @@
 # shellcheck shell=bash
-# Sourced by test.sh and demo.sh: installs what the tests and the demo need into
+# Sourced by test.sh, demo.sh and bench-publish.sh: installs what they need into
 # target/tools, once (later runs find it there), and puts it on PATH.
-#   target/tools/venv: packaging (PEP 440 cross-check), pypiserver (a real Python index),
-#                      maturin and uv (builds and uploads)
+#   target/tools/venv: packaging (the PEP 440 cross-check against Python's own parser),
+#                      pypiserver (a real Python index), maturin and uv (builds and
+#                      uploads), check-jsonschema and zizmor (validate and audit the
+#                      generated workflows). Reinstalled only when this list changes.
 #   target/tools/bin:  estuary (a real cargo registry; a few minutes to compile, once)
 tools="$PWD/target/tools"
+requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.*"
 mkdir -p "$tools"
-if [ ! -x "$tools/venv/bin/python" ]; then
-  python3 -m venv "$tools/venv"
+python=$(command -v python3 || command -v python)
+bin="$tools/venv/bin"
+[ -d "$tools/venv/Scripts" ] && bin="$tools/venv/Scripts"
+if [ ! -x "$bin/python" ] && [ ! -x "$bin/python.exe" ]; then
+  echo "    Creating $tools/venv"
+  "$python" -m venv "$tools/venv"
+  [ -d "$tools/venv/Scripts" ] && bin="$tools/venv/Scripts"
 fi
-if [ ! -x "$tools/venv/bin/uv" ] || [ ! -x "$tools/venv/bin/pypi-server" ] || [ ! -x "$tools/venv/bin/maturin" ]; then
-  echo "    Installing Python test tools into $tools/venv"
-  # A machine-wide wheel folder must not pick the versions: the pins come from PyPI.
-  env -u PIP_FIND_LINKS "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9
+if [ "$(cat "$tools/venv/.requirements" 2>/dev/null)" != "$requirements" ]; then
+  echo "    Installing test tools into $tools/venv"
+  # `python -m pip`, not the `pip` script: a venv copied from elsewhere keeps scripts
+  # that point at the original. A machine-wide wheel folder must not pick the
+  # versions: the pins come from PyPI.
+  # shellcheck disable=SC2086
+  env -u PIP_FIND_LINKS "$bin/python" -m pip install --quiet --disable-pip-version-check $requirements
+  echo "$requirements" > "$tools/venv/.requirements"
 fi
 if [ ! -x "$tools/bin/estuary" ]; then
   echo "    Installing estuary (a local cargo registry) into $tools/bin; this takes a few minutes once"
   cargo install --quiet estuary --version 0.1.1 --root "$tools"
 fi
-export PATH="$tools/bin:$tools/venv/bin:$PATH"
+export PATH="$tools/bin:$bin:$PATH"

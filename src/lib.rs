@@ -15,6 +15,7 @@ pub mod plan;
 pub mod project;
 pub mod redact;
 pub mod registry;
+pub mod render;
 pub mod shell;
 pub mod version;
 

@@ -148,6 +148,28 @@ Examples:
 PyPI has no API for yanking: the command prints the page of each release where
 it is done by hand.")]
     Yank(YankArgs),
+    /// Print the changelog section of a version as release notes, with registry links
+    #[command(after_help = "\
+Examples:
+  cargo pyrelease notes                          the current version's notes (GitHub release body)
+  cargo pyrelease notes 0.3.1 > notes.md         an earlier release (`v0.3.1` works too)
+  cargo pyrelease notes --template announcement  a short announcement with install lines
+  cargo pyrelease notes --format json | jq -r .text")]
+    Notes(NotesArgs),
+    /// Write the GitHub release workflow, the configuration block and the pre-commit hooks
+    #[command(after_help = "\
+Writes, all or nothing:
+  .github/workflows/release.yml   on a pushed tag: verify, test, wheels, sdist, publish
+                                  crates and PyPI (trusted publishing), GitHub release
+  [workspace.metadata.pyrelease]  in Cargo.toml, the detected settings (kept if present)
+  .pre-commit-config.yaml         the pyrelease-sync and pyrelease-verify hooks (appended)
+and prints the setup to do by hand on crates.io, PyPI and GitHub.
+
+Examples:
+  cargo pyrelease init --dry-run          show every new file and diff, write nothing
+  cargo pyrelease init
+  cargo pyrelease init --force            replace an existing release.yml")]
+    Init(InitArgs),
 }
 
 /// Which registries `publish` touches.
@@ -223,6 +245,55 @@ pub struct YankArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub registries: RegistryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum NotesFormat {
+    #[default]
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum NotesTemplate {
+    /// The section and the registry links
+    #[default]
+    Notes,
+    /// Title, highlights, install lines for cargo and pip
+    Announcement,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// The version (or its tag); default: the current version
+    #[arg(value_name = "VERSION", id = "notes_version")]
+    pub version: Option<String>,
+    /// Output format (json: version, pep440, tag, changelog, line, date, section, links, text)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: NotesFormat,
+    /// What to write
+    #[arg(long, value_enum, default_value_t)]
+    pub template: NotesTemplate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Ci {
+    /// GitHub Actions
+    #[default]
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The CI service to write a release workflow for
+    #[arg(long, value_enum, default_value_t)]
+    pub ci: Ci,
+    /// Replace an existing release workflow
+    #[arg(long)]
+    pub force: bool,
+    /// Print the new files and the diffs, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,8 @@
 //! Pure, format-preserving edits: text in, text out. Nothing here touches the disk.
 pub mod changelog;
+pub mod config_block;
 pub mod pattern;
+pub mod precommit;
 pub mod toml;
 
 use std::path::PathBuf;
@@ -13,15 +15,35 @@ pub struct FileEdit {
     pub shown: String,
     pub before: String,
     pub after: String,
+    /// The file does not exist yet (`before` is empty): it is created, and a
+    /// rollback removes it.
+    pub created: bool,
 }
 
 impl FileEdit {
-    /// A unified diff with `a/` and `b/` prefixes, as `git diff` prints.
+    /// A new file: `text` is written where nothing is.
+    pub fn create(path: PathBuf, shown: String, text: String) -> Self {
+        Self {
+            path,
+            shown,
+            before: String::new(),
+            after: text,
+            created: true,
+        }
+    }
+
+    /// A unified diff with `a/` and `b/` prefixes, as `git diff` prints
+    /// (`/dev/null` as the old side of a new file).
     pub fn diff(&self) -> String {
+        let old = if self.created {
+            "/dev/null".to_string()
+        } else {
+            format!("a/{}", self.shown)
+        };
         similar::TextDiff::from_lines(&self.before, &self.after)
             .unified_diff()
             .context_radius(3)
-            .header(&format!("a/{}", self.shown), &format!("b/{}", self.shown))
+            .header(&old, &format!("b/{}", self.shown))
             .to_string()
     }
 

@@ -57,7 +57,8 @@ impl Executor<'_> {
             Mode::Execute => {
                 write_all(&plan.edits)?;
                 for edit in &plan.edits {
-                    self.shell.status("Updated", &edit.shown);
+                    let verb = if edit.created { "Created" } else { "Updated" };
+                    self.shell.status(verb, &edit.shown);
                 }
                 for Step::Run { cmd, verb, what } in &plan.steps {
                     self.shell.status(verb, what);
@@ -81,6 +82,17 @@ struct Staged<'a> {
 /// already replaced get their original bytes back.
 pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     for edit in edits {
+        if edit.created {
+            if edit.path.exists() {
+                return Err(Failure::failed(format!(
+                    "`{}` appeared while the plan was being made; nothing was written",
+                    edit.shown
+                ))
+                .help("run the command again")
+                .into());
+            }
+            continue;
+        }
         let now = fs::read_text(&edit.path)?;
         if now != edit.before {
             return Err(Failure::failed(format!(
@@ -91,20 +103,56 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
             .into());
         }
     }
-    let staged = edits
+    // New files may need new folders (`.github/workflows`): made before staging,
+    // because the temp file is staged beside its target; removed again on failure.
+    let mut made_dirs = Vec::new();
+    let result = edits
         .iter()
         .map(|edit| {
+            if edit.created {
+                make_parents(&edit.path, &mut made_dirs)?;
+            }
             Ok(Staged {
                 edit,
-                temp: stage(&edit.path, &edit.after)?,
+                temp: stage(edit)?,
             })
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-
-    WRITING.store(true, Ordering::SeqCst);
-    let result = commit(staged);
-    WRITING.store(false, Ordering::SeqCst);
+        .collect::<anyhow::Result<Vec<_>>>()
+        .and_then(|staged| {
+            WRITING.store(true, Ordering::SeqCst);
+            let result = commit(staged);
+            WRITING.store(false, Ordering::SeqCst);
+            result
+        });
+    if result.is_err() {
+        remove_dirs(&made_dirs);
+    }
     result
+}
+
+/// Creates the missing ancestors of `path`, recording each one made (outermost first).
+fn make_parents(path: &Path, made: &mut Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+    let Some(parent) = path.parent() else {
+        return Ok(());
+    };
+    let missing: Vec<_> = parent
+        .ancestors()
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+        .collect();
+    for dir in missing.into_iter().rev() {
+        std::fs::create_dir(dir)
+            .with_context(|| format!("failed to create the folder `{}`", dir.display()))?;
+        made.push(dir.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Removes folders made by [`make_parents`], innermost first; a folder that is
+/// not empty (someone else wrote into it) stays.
+fn remove_dirs(made: &[std::path::PathBuf]) {
+    for dir in made.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
 }
 
 fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
@@ -119,7 +167,7 @@ fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
         let step = if INTERRUPTED.load(Ordering::SeqCst) {
             Err(Failure::failed("interrupted").into())
         } else {
-            replace(&edit.path, temp)
+            replace(edit, temp)
         };
         if let Err(err) = step {
             let restore_failures = rollback(&done);
@@ -147,15 +195,25 @@ fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn stage(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".pyrelease-")
-        .tempfile_in(dir)
-        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    temp.write_all(text.as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("failed to write a temporary file for `{}`", path.display()))?;
+fn stage(edit: &FileEdit) -> anyhow::Result<tempfile::NamedTempFile> {
+    if edit.created {
+        let temp = stage_text(&edit.path, &edit.after)?;
+        // A temp file is private (0600); a new project file gets the usual 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
+                .with_context(|| {
+                    format!("failed to set the permissions of `{}`", edit.path.display())
+                })?;
+        }
+        return Ok(temp);
+    }
+    stage_existing(&edit.path, &edit.after)
+}
+
+fn stage_existing(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
+    let temp = stage_text(path, text)?;
     let perms = std::fs::metadata(path)
         .with_context(|| format!("failed to read `{}`", path.display()))?
         .permissions();
@@ -164,9 +222,29 @@ fn stage(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
     Ok(temp)
 }
 
+fn stage_text(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".pyrelease-")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    temp.write_all(text.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("failed to write a temporary file for `{}`", path.display()))?;
+    Ok(temp)
+}
+
 /// A read-only file is the user's way of saying "do not touch": respected even
 /// when running as root, where the rename would succeed.
-fn replace(path: &Path, temp: tempfile::NamedTempFile) -> anyhow::Result<()> {
+fn replace(edit: &FileEdit, temp: tempfile::NamedTempFile) -> anyhow::Result<()> {
+    let path = &edit.path;
+    if edit.created {
+        // No-clobber: a file that appeared since the check is not ours to replace.
+        return temp
+            .persist_noclobber(path)
+            .map(drop)
+            .map_err(|e| anyhow::Error::new(e.error));
+    }
     let meta =
         std::fs::metadata(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     if meta.permissions().readonly() {
@@ -181,7 +259,10 @@ fn rollback(done: &[&FileEdit]) -> Vec<String> {
     done.iter()
         .rev()
         .filter(|edit| {
-            stage(&edit.path, &edit.before)
+            if edit.created {
+                return std::fs::remove_file(&edit.path).is_err();
+            }
+            stage_existing(&edit.path, &edit.before)
                 .and_then(|temp| {
                     temp.persist(&edit.path)
                         .map(drop)

@@ -1,5 +1,7 @@
 //! One function per command: load the model, plan, hand the plan to the executor.
 pub mod bump;
+pub mod init;
+pub mod notes;
 pub mod publish;
 pub mod status;
 pub mod sync;
@@ -18,6 +20,8 @@ pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<i32> {
         Command::Verify(args) => verify::run(&cli.global, args, shell),
         Command::Publish(args) => publish::run(&cli.global, args, shell),
         Command::Yank(args) => yank::run(&cli.global, args, shell),
+        Command::Notes(args) => notes::run(&cli.global, args, shell),
+        Command::Init(args) => init::run(&cli.global, args, shell),
     }
 }
 

@@ -640,35 +640,27 @@ impl Release<'_> {
         )))
     }
 
-    /// The changelog section of this version, then where to get it.
+    /// The changelog section of this version and the registry pages, as `notes` writes
+    /// them; pages only for the sides that go to crates.io and PyPI.
     fn notes(&self) -> String {
         let project = self.project;
-        let version = project.version.to_string();
-        let mut notes = project
+        let body = project
             .changelog
             .as_ref()
-            .and_then(|cl| crate::edit::changelog::section_text(&cl.parsed, &version))
+            .and_then(|cl| {
+                crate::edit::changelog::section_text(&cl.parsed, &project.version.to_string())
+            })
             .unwrap_or_default();
-        let mut links = Vec::new();
-        if self.targets.registry.is_none() {
-            for name in self.release_crates() {
-                links.push(format!(
-                    "- crates.io: https://crates.io/crates/{name}/{version}"
-                ));
-            }
+        let pep440 = project.pep440.clone().unwrap_or_default();
+        let mut release =
+            crate::render::notes::Release::of(project, &project.version, &pep440, body);
+        if self.targets.registry.is_some() {
+            release.crates.clear();
         }
-        if self.targets.is_pypi()
-            && let Ok(pep440) = &project.pep440
-        {
-            for package in &project.packages {
-                let name = crate::registry::normalize_python_name(&project.dist_name(package));
-                links.push(format!("- PyPI: https://pypi.org/project/{name}/{pep440}/"));
-            }
+        if !self.targets.is_pypi() {
+            release.python.clear();
         }
-        if !links.is_empty() {
-            notes.push_str(&format!("\n\n**Packages**\n\n{}\n", links.join("\n")));
-        }
-        notes
+        release.notes()
     }
 
     /// Asks once, on a terminal, before the first irreversible step; refuses to guess

@@ -1,6 +1,7 @@
 //! Plans: what a command will do, decided from the model without touching anything.
 //! The executor applies a plan or, in a dry run, prints it.
 pub mod bump;
+pub mod init;
 pub mod publish;
 pub mod spots;
 pub mod sync;
@@ -96,6 +97,7 @@ impl EditSet {
                     path,
                     before,
                     after,
+                    created: false,
                 })
             })
             .collect()

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod servers;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,58 @@
+//! The Python tools the tests use (check-jsonschema, zizmor, maturin), from the
+//! venv `scripts/test.sh` fills (target/tools/venv), else from PATH.
+use std::path::{Path, PathBuf};
+
+pub fn venv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/venv")
+}
+
+/// The path of a tool's executable; panics with the way to install it.
+pub fn tool(name: &str) -> PathBuf {
+    let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    let in_venv = ["bin", "Scripts"]
+        .iter()
+        .map(|dir| venv().join(dir).join(&exe))
+        .find(|p| p.is_file());
+    in_venv
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH")?)
+                .map(|dir| dir.join(&exe))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| panic!("`{name}` is not installed: run scripts/test.sh, which installs it into target/tools/venv"))
+}
+
+/// Runs a tool; returns (success, stdout + stderr).
+pub fn run_tool(name: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let out = std::process::Command::new(tool(name))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `{name}`: {e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The GitHub workflow schema and zizmor's offline audit, on every file at once
+/// (each tool starts once): both must pass, with zero findings.
+pub fn assert_workflows_clean(files: &[PathBuf]) {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "--builtin-schema".as_ref(),
+        "vendor.github-workflows".as_ref(),
+    ];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    let (ok, out) = run_tool("check-jsonschema", &args);
+    assert!(ok, "check-jsonschema failed:\n{out}");
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--offline".as_ref(), "--no-progress".as_ref()];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    let (ok, out) = run_tool("zizmor", &args);
+    assert!(
+        ok && out.contains("No findings"),
+        "zizmor has findings:\n{out}"
+    );
+}
