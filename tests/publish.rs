@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-use support::servers::{Registries, python_tools, run};
+use support::servers::{Registries, run};
+use support::tools::tool;
 use support::{Fixture, Output, output};
 
 const CANARY_UV: &str = "canary-uv-5f0c1e9a7b";
@@ -53,9 +54,12 @@ impl Release {
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = self.fixture.command(args);
         let path = std::env::join_paths(
-            [self.bin.clone(), python_tools()]
-                .into_iter()
-                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+            [
+                self.bin.clone(),
+                tool("maturin").parent().unwrap().to_path_buf(),
+            ]
+            .into_iter()
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
         )
         .unwrap();
         cmd.env("PATH", path)
@@ -220,7 +224,7 @@ fn commands(stderr: &str, prefix: &str) -> Vec<String> {
 /// Installs `pyrelease-e2e==0.2.0` from the local index into a new environment and calls it.
 fn install_python_package(release: &Release) {
     let venv = release.registries.dir.path().join("venv");
-    let uv = python_tools().join("uv");
+    let uv = tool("uv");
     run(Command::new(&uv)
         .args(["venv", "--quiet"])
         .arg(&venv)

@@ -197,15 +197,36 @@ impl Release<'_> {
         cmd.run(self.shell.verbosity() >= Verbosity::Verbose)
     }
 
+    /// The crates to publish, each after the crates of the release it depends on: the
+    /// order cargo publishes them in, so commands and the journal read the same way.
     fn release_crates(&self) -> Vec<&str> {
         if !self.crates {
             return Vec::new();
         }
-        self.project
-            .unit_members()
-            .filter(|m| m.publish)
-            .map(|m| m.name.as_str())
-            .collect()
+        let members: Vec<_> = self.project.unit_members().filter(|m| m.publish).collect();
+        let mut ordered: Vec<&str> = Vec::new();
+        while ordered.len() < members.len() {
+            let before = ordered.len();
+            for m in &members {
+                let ready = m.path_deps.iter().all(|d| {
+                    ordered.contains(&d.name.as_str()) || !members.iter().any(|o| o.name == d.name)
+                });
+                if ready && !ordered.contains(&m.name.as_str()) {
+                    ordered.push(&m.name);
+                }
+            }
+            if ordered.len() == before {
+                // A cycle (cargo refuses those anyway): keep the rest as listed.
+                ordered.extend(
+                    members
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .filter(|n| !ordered.contains(n))
+                        .collect::<Vec<_>>(),
+                );
+            }
+        }
+        ordered
     }
 
     /// `cargo package` once for every crate of the release, unless the journal's files are

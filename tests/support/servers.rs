@@ -147,50 +147,14 @@ pub fn tools_dir() -> PathBuf {
         .join("tools")
 }
 
-pub const ESTUARY: &str = "0.1.1";
-pub const MATURIN: &str = "maturin==1.16.0";
-pub const UV: &str = "uv==0.13.9";
-
-/// The folder holding `maturin` and `uv`, installing them into `target/tools/venv` if needed.
-pub fn python_tools() -> PathBuf {
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
-    let bin = tools_dir().join("venv/bin");
-    if !(bin.join("maturin").is_file() && bin.join("uv").is_file()) {
-        pypi_server();
-        run(Command::new(bin.join("python"))
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                MATURIN,
-                UV,
-            ])
-            .env_remove("PIP_FIND_LINKS"));
-    }
-    bin
-}
-
-/// estuary, a real cargo registry (publish, yank, a git index over HTTP), installed into
-/// `target/tools/bin` with `cargo install` the first time (a few minutes).
+/// estuary, a real cargo registry (publish, yank, a git index over HTTP), which
+/// `scripts/tools.sh` installs into `target/tools/bin` (a few minutes, once).
 pub fn estuary() -> PathBuf {
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
     let program = tools_dir().join("bin/estuary");
-    if !program.is_file() {
-        run(Command::new(env!("CARGO"))
-            .args([
-                "install",
-                "--quiet",
-                "estuary",
-                "--version",
-                ESTUARY,
-                "--root",
-            ])
-            .arg(tools_dir()));
-    }
+    assert!(
+        program.is_file(),
+        "estuary is not installed: run scripts/test.sh, which installs it into target/tools/bin"
+    );
     program
 }
 
