@@ -195,8 +195,18 @@ impl fmt::Display for Cmd {
             _ => self.program.as_os_str(),
         };
         write!(f, "{}", quote(shown))?;
+        // Paths below the folder the user is in are shown relative to it: shorter, and
+        // still exact when pasted there.
+        let here = std::env::current_dir().ok();
         for arg in &self.args {
-            write!(f, " {}", quote(arg))?;
+            let relative = here
+                .as_deref()
+                .and_then(|here| Path::new(arg).strip_prefix(here).ok())
+                .filter(|rest| !rest.as_os_str().is_empty());
+            match relative {
+                Some(rest) => write!(f, " {}", quote(rest.as_os_str()))?,
+                None => write!(f, " {}", quote(arg))?,
+            }
         }
         Ok(())
     }
