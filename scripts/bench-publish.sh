@@ -53,7 +53,7 @@ fresh() {
   wait_http "http://127.0.0.1:$pp/health"
   wait_http "http://127.0.0.1:$rp/git/index/info/refs?service=git-upload-pack"
   PYPI="http://127.0.0.1:$pp"
-  export CARGO_REGISTRIES_LOCAL_INDEX="http://127.0.0.1:$rp/git/index" CARGO_REGISTRIES_LOCAL_TOKEN=bench
+  export CARGO_REGISTRIES_LOCAL_INDEX="http://127.0.0.1:$rp/git/index" CARGO_REGISTRIES_LOCAL_TOKEN=bench UV_PUBLISH_TOKEN=bench
   cp -r "$repo/testdata/e2e" "$work/run/e2e"
   (cd "$work/run/e2e" && git init -q -b main && git add -A &&
     git -c user.name=b -c user.email=b@example.invalid commit -qm bench)

@@ -100,6 +100,15 @@ impl Release {
         out
     }
 
+    /// `status --published --downloads` against the local registries.
+    fn published(&self) -> Output {
+        let mut cmd = self.command(&["status", "--published", "--downloads"]);
+        cmd.args(["--index-url", &self.registries.simple_url()]);
+        let out = output(cmd);
+        assert_no_canary(&out);
+        out
+    }
+
     fn journal(&self) -> serde_json::Value {
         let text =
             std::fs::read_to_string(self.fixture.path("target/pyrelease/0.2.0.json")).unwrap();
@@ -285,8 +294,34 @@ fn full_release_then_a_no_op_rerun_then_yank() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();
 
+    let before = release.published();
+    assert_eq!(before.code, 1, "{}", before.render(&release.fixture.root));
+    assert!(
+        before.stdout.contains("missing: a wheel"),
+        "{}",
+        before.stdout
+    );
+
     let out = release.publish(&[]);
     assert_eq!(out.code, 0, "{}", out.render(&release.fixture.root));
+    let live = release.published();
+    assert_eq!(live.code, 0, "{}", live.render(&release.fixture.root));
+    let json: serde_json::Value = serde_json::from_str(
+        &output({
+            let mut cmd = release.command(&["status", "--published", "--format", "json"]);
+            cmd.args(["--index-url", &release.registries.simple_url()]);
+            cmd
+        })
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["live"], true, "{json:#}");
+    assert_eq!(json["crates"].as_array().unwrap().len(), 2, "{json:#}");
+    assert_eq!(
+        json["python"][0]["files"].as_array().unwrap().len(),
+        2,
+        "{json:#}"
+    );
     assert_eq!(
         release.crate_versions("pyrelease-e2e-core"),
         [("0.2.0".to_string(), false)]
@@ -353,11 +388,25 @@ fn full_release_then_a_no_op_rerun_then_yank() {
     );
     assert_eq!(release.journal()["builds"], 2);
 
-    // Yank takes the crates back and says where to yank on PyPI.
-    let mut yank = release.command(&["yank", "0.2.0", "--tag"]);
-    yank.args(["--index-url", &release.registries.simple_url()])
-        .args(["--publish-url", &release.registries.publish_url()]);
-    let yanked = output(yank);
+    // Yank takes the crates back and says where to yank on PyPI; its dry run only says so.
+    let yank = |extra: &[&str]| {
+        let mut cmd = release.command(&[&["yank", "0.2.0", "--tag"], extra].concat());
+        cmd.args(["--index-url", &release.registries.simple_url()]);
+        output(cmd)
+    };
+    let dry = yank(&["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.render(&release.fixture.root));
+    assert!(
+        dry.stderr
+            .contains("Would run `cargo yank pyrelease-e2e-core@0.2.0 --registry local`"),
+        "{}",
+        dry.stderr
+    );
+    assert_eq!(
+        release.crate_versions("pyrelease-e2e-core"),
+        [("0.2.0".to_string(), false)]
+    );
+    let yanked = yank(&[]);
     assert_eq!(yanked.code, 0, "{}", yanked.render(&release.fixture.root));
     assert_no_canary(&yanked);
     assert_eq!(

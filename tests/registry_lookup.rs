@@ -304,3 +304,29 @@ fn redirects_are_followed_and_json_pages_are_read() {
     );
     assert!(err.help.unwrap().contains("retry later"));
 }
+
+/// `status --published --downloads` reads crates.io's version page; a canned one here.
+#[test]
+fn crate_downloads_come_from_the_crates_io_api() {
+    let (port, heads) = canned_server(vec![Canned {
+        path: "/api/v1/crates/demo/1.2.0",
+        status: "200 OK",
+        headers: vec!["Content-Type: application/json".to_string()],
+        body: r#"{"version": {"num": "1.2.0", "downloads": 4242, "yanked": false}}"#.to_string(),
+    }]);
+    let api = format!("http://127.0.0.1:{port}/api/v1");
+    let v = |s: &str| semver::Version::parse(s).unwrap();
+    assert_eq!(
+        cargo_pyrelease::registry::crate_downloads(&api, "demo", &v("1.2.0")).unwrap(),
+        Some(4242)
+    );
+    assert_eq!(
+        cargo_pyrelease::registry::crate_downloads(&api, "demo", &v("9.9.9")).unwrap(),
+        None
+    );
+    assert!(
+        heads.lock().unwrap()[0]
+            .to_lowercase()
+            .contains("user-agent: cargo-pyrelease/")
+    );
+}

@@ -89,7 +89,8 @@ pub enum Command {
 Examples:
   cargo pyrelease status
   cargo pyrelease status --format json | jq .version
-  cargo pyrelease status --manifest-path crates/py/Cargo.toml")]
+  cargo pyrelease status --manifest-path crates/py/Cargo.toml
+  cargo pyrelease status --published --downloads   after a release: live everywhere?")]
     Status(StatusArgs),
     /// Write Cargo's version into every static pyproject.toml version (and uv.lock)
     #[command(after_help = "\
@@ -317,6 +318,14 @@ pub struct StatusArgs {
     /// Output format (json: a stable schema, documented in the README)
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Ask the registries whether the current version is live on both (exit 1 if not)
+    #[arg(long)]
+    pub published: bool,
+    /// With --published: download counts, where the registry offers them (crates.io)
+    #[arg(long, requires = "published")]
+    pub downloads: bool,
+    #[command(flatten)]
+    pub registries: RegistryArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@ pub mod bump;
 pub mod init;
 pub mod notes;
 pub mod publish;
+pub mod published;
 pub mod status;
 pub mod sync;
 pub mod verify;

@@ -63,8 +63,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
     if !args.no_gates {
         release.gates()?;
     }
-    let crates = release.build_crates()?;
-    let python = release.python_files(args.dist.as_deref())?;
+    let (crates, python) = release.build(args.dist.as_deref())?;
     if !args.no_gates && args.dist.is_none() {
         release.python_tests(&python)?;
     }
@@ -229,27 +228,70 @@ impl Release<'_> {
         ordered
     }
 
-    /// `cargo package` once for every crate of the release, unless the journal's files are
-    /// still there with the recorded hashes (a resumed release uploads the same bytes).
-    fn build_crates(&mut self) -> anyhow::Result<Vec<Artifact>> {
-        let names = self.release_crates();
-        if names.is_empty() || names.iter().all(|n| self.journal.is_done(&crate_step(n))) {
-            return Ok(Vec::new());
+    /// Builds the crate files and the Python files at once: `cargo package` compiles the
+    /// dev profile and maturin the release one, which cargo locks separately, so on a
+    /// machine with more than one core the two overlap.
+    fn build(&mut self, dist: Option<&Path>) -> anyhow::Result<(Vec<Artifact>, Vec<Artifact>)> {
+        let names: Vec<String> = self
+            .release_crates()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let package = self.crates_to_package(&names);
+        let shell = self.shell;
+        let verbose = shell.verbosity() >= Verbosity::Verbose;
+        let (packaged, python) = std::thread::scope(|scope| {
+            let job = package.clone().map(|cmd| {
+                shell.status("Packaging", names.join(", "));
+                shell.verbose(format!("     Running `{cmd}`"));
+                scope.spawn(move || cmd.run(verbose))
+            });
+            let python = self.python_files(dist);
+            let packaged = job.map(|job| {
+                job.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("`cargo package` panicked")))
+            });
+            (packaged, python)
+        });
+        if let Some(result) = packaged {
+            result.map_err(|err| {
+                Failure::failed(format!("{err:#}"))
+                    .help("`cargo package` must pass before anything is published")
+            })?;
         }
-        if let Some(reused) = self.reuse(ArtifactKind::Crate, &names) {
+        let python = python?;
+        let crates = match package {
+            Some(_) => self.packaged(&names)?,
+            None => self.reuse(ArtifactKind::Crate, &names).unwrap_or_default(),
+        };
+        Ok((crates, python))
+    }
+
+    /// The `cargo package` call needed, if any: none when every crate is published or the
+    /// journal's files are still there with the recorded hashes (a resumed release uploads
+    /// the same bytes).
+    fn crates_to_package(&self, names: &[&str]) -> Option<Cmd> {
+        if names.is_empty() || names.iter().all(|n| self.journal.is_done(&crate_step(n))) {
+            return None;
+        }
+        if let Some(reused) = self.reuse(ArtifactKind::Crate, names) {
             self.shell.status(
                 "Reusing",
                 format!("{} crate file(s) from the journal", reused.len()),
             );
-            return Ok(reused);
+            return None;
         }
         let manifest = &self.project.workspace.manifest;
-        let cmd = plan::package(manifest, &names, self.targets.registry.as_deref());
-        self.run_local("Packaging", &names.join(", "), &cmd)
-            .map_err(|err| {
-                Failure::failed(format!("{err:#}"))
-                    .help("`cargo package` must pass before anything is published")
-            })?;
+        Some(plan::package(
+            manifest,
+            names,
+            self.targets.registry.as_deref(),
+        ))
+    }
+
+    /// The files `cargo package` wrote, recorded in the journal.
+    fn packaged(&mut self, names: &[&str]) -> anyhow::Result<Vec<Artifact>> {
         let dir = self.project.workspace.target_dir.join("package");
         let artifacts = names
             .iter()

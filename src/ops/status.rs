@@ -270,6 +270,9 @@ impl Report {
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+    if args.published {
+        return super::published::run(global, args, shell);
+    }
     let project = Project::load(&global.load_options())?;
     let report = Report::new(&project);
     match args.format {

@@ -195,6 +195,48 @@ fn clone_index(url: &str) -> Result<GitCheckout, RegistryError> {
     Ok(GitCheckout { dir })
 }
 
+/// crates.io's web API; `CARGO_PYRELEASE_CRATES_API` points elsewhere (tests, mirrors).
+const CRATES_IO_API: &str = "https://crates.io/api/v1/";
+const CRATES_API_ENV: &str = "CARGO_PYRELEASE_CRATES_API";
+
+#[derive(Deserialize)]
+struct VersionPage {
+    version: VersionInfo,
+}
+
+#[derive(Deserialize)]
+struct VersionInfo {
+    downloads: u64,
+}
+
+/// crates.io's API root, or the one `CARGO_PYRELEASE_CRATES_API` names.
+pub fn crates_api_url() -> String {
+    with_trailing_slash(&env_url(CRATES_API_ENV).unwrap_or_else(|| CRATES_IO_API.to_string()))
+}
+
+/// How often `name` `version` was downloaded, from the crates.io API at `api`; `None`
+/// when it does not know the version. Only crates.io offers this: indexes have no counts.
+pub fn crate_downloads(
+    api: &str,
+    name: &str,
+    version: &semver::Version,
+) -> Result<Option<u64>, RegistryError> {
+    let url = format!("{}crates/{name}/{version}", with_trailing_slash(api));
+    match Http::new(DEFAULT_TIMEOUT).get(&url, "application/json", NOT_FOUND)? {
+        Page::Missing => Ok(None),
+        Page::Found { body, .. } => serde_json::from_str::<VersionPage>(&body)
+            .map(|page| Some(page.version.downloads))
+            .map_err(|err| {
+                bad_body(
+                    &url,
+                    "a crates.io version page",
+                    &err.to_string(),
+                    "check `CARGO_PYRELEASE_CRATES_API`: it must be crates.io's `/api/v1/`",
+                )
+            }),
+    }
+}
+
 /// The path of a crate's file in a cargo index: `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd...`,
 /// lowercased as cargo does (the index is case-insensitive, its paths are not).
 pub fn sparse_index_path(name: &str) -> String {

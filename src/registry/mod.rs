@@ -13,7 +13,7 @@ mod crates;
 mod pypi;
 mod targets;
 
-pub use crates::{CratesIndex, IndexVersion, sparse_index_path};
+pub use crates::{CratesIndex, IndexVersion, crate_downloads, crates_api_url, sparse_index_path};
 pub use pypi::{IndexFile, PyIndex, normalize_python_name, version_from_filename};
 pub use targets::{Overrides, Targets};
 

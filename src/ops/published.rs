@@ -1,0 +1,195 @@
+//! `status --published`: is the released version live on both registries? Each crate on
+//! the cargo registry's index, every expected wheel and the sdist on the Python index;
+//! with `--downloads`, download counts where the registry offers them (crates.io does;
+//! PyPI's APIs do not).
+use serde::Serialize;
+
+use crate::cli::{Format, GlobalArgs, StatusArgs};
+use crate::error::Failure;
+use crate::journal::{Journal, Kind};
+use crate::project::Project;
+use crate::registry::{RegistryError, Targets};
+use crate::shell::Shell;
+
+/// The `status --published --format json` schema.
+#[derive(Debug, Serialize)]
+struct Live {
+    version: String,
+    pep440: Option<String>,
+    /// Every crate and every expected file is there.
+    live: bool,
+    crates: Vec<CrateLive>,
+    python: Vec<PackageLive>,
+}
+
+#[derive(Debug, Serialize)]
+struct CrateLive {
+    name: String,
+    registry: String,
+    published: bool,
+    yanked: bool,
+    /// `null`: not asked (no `--downloads`) or not offered by the registry.
+    downloads: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+struct PackageLive {
+    name: String,
+    index: String,
+    /// This version's files on the index.
+    files: Vec<String>,
+    /// Files the release should have that the index lacks: the journal's, else "a wheel"
+    /// and "the sdist" when none of that kind is there.
+    missing: Vec<String>,
+}
+
+pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+    let project = Project::load(&global.load_options())?;
+    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let failure = |err: RegistryError| {
+        let mut f = Failure::failed(err.message);
+        f.help = err.help;
+        f
+    };
+    shell.status(
+        "Checking",
+        format!(
+            "{} {} on the registries",
+            project.primary().name,
+            project.version
+        ),
+    );
+    let mut crates = Vec::new();
+    for m in project.unit_members().filter(|m| m.publish) {
+        let listed = targets.crates.versions(&m.name).map_err(failure)?;
+        let found = listed.iter().find(|v| v.version == project.version);
+        let downloads = match (args.downloads, found, targets.registry.is_none()) {
+            (true, Some(_), true) => crate::registry::crate_downloads(
+                &crate::registry::crates_api_url(),
+                &m.name,
+                &project.version,
+            )
+            .map_err(failure)?,
+            _ => None,
+        };
+        crates.push(CrateLive {
+            name: m.name.clone(),
+            registry: targets.crates_name(),
+            published: found.is_some(),
+            yanked: found.is_some_and(|v| v.yanked),
+            downloads,
+        });
+    }
+    let journal = Journal::load(&Journal::path(&project.release_dir(), &project.version))?;
+    let mut python = Vec::new();
+    if let Ok(pep440) = &project.pep440 {
+        let ours: pep440_rs::Version = pep440.parse()?;
+        for package in &project.packages {
+            let name = project.dist_name(package);
+            let files: Vec<String> = targets
+                .python
+                .files(&name)
+                .map_err(failure)?
+                .into_iter()
+                .filter(|f| {
+                    crate::registry::version_from_filename(&name, f).as_ref() == Some(&ours)
+                })
+                .collect();
+            let expected: Vec<String> = journal
+                .iter()
+                .flat_map(|j| &j.artifacts)
+                .filter(|a| a.name == name && a.kind != Kind::Crate)
+                .filter_map(|a| {
+                    a.path
+                        .file_name()
+                        .and_then(|f| f.to_str())
+                        .map(str::to_string)
+                })
+                .collect();
+            let mut missing: Vec<String> = expected
+                .into_iter()
+                .filter(|f| !files.contains(f))
+                .collect();
+            if !files.iter().any(|f| f.ends_with(".whl"))
+                && !missing.iter().any(|f| f.ends_with(".whl"))
+            {
+                missing.push("a wheel".to_string());
+            }
+            if !files.iter().any(|f| f.ends_with(".tar.gz"))
+                && !missing.iter().any(|f| f.ends_with(".tar.gz"))
+            {
+                missing.push("the sdist".to_string());
+            }
+            python.push(PackageLive {
+                name,
+                index: targets.python.simple_url().to_string(),
+                files,
+                missing,
+            });
+        }
+    }
+    let live = crates.iter().all(|c| c.published && !c.yanked)
+        && python.iter().all(|p| p.missing.is_empty());
+    let report = Live {
+        version: project.version.to_string(),
+        pep440: project.pep440.clone().ok(),
+        live,
+        crates,
+        python,
+    };
+    match args.format {
+        Format::Json => shell.out(serde_json::to_string_pretty(&report)?),
+        Format::Human => render(&report, args.downloads, shell),
+    }
+    Ok(if live { 0 } else { 1 })
+}
+
+fn render(report: &Live, downloads: bool, shell: &Shell) {
+    shell.out(shell.bold(&format!("Published {}", report.version)));
+    for c in &report.crates {
+        let state = match (c.published, c.yanked) {
+            (true, false) => "live",
+            (true, true) => "yanked",
+            (false, _) => "missing",
+        };
+        let count = match (downloads, c.downloads) {
+            (true, Some(n)) => format!(", {n} downloads"),
+            (true, None) if c.published => ", downloads not offered by this registry".to_string(),
+            _ => String::new(),
+        };
+        shell.out(format!(
+            "  crate {} on {}: {state}{count}",
+            c.name, c.registry
+        ));
+    }
+    for p in &report.python {
+        let state = if p.missing.is_empty() {
+            "live"
+        } else {
+            "incomplete"
+        };
+        shell.out(format!(
+            "  {} on {}: {state}, {} file(s)",
+            p.name,
+            p.index,
+            p.files.len()
+        ));
+        for file in &p.files {
+            shell.out(format!("    {file}"));
+        }
+        for file in &p.missing {
+            shell.out(format!("    missing: {file}"));
+        }
+        if downloads {
+            shell.out("    downloads: not offered by the index's APIs (PyPI counts only in its BigQuery dataset)");
+        }
+    }
+    if report.live {
+        shell.status("Live", format!("{} is on every registry", report.version));
+    } else {
+        shell.warn(format!(
+            "{} is not fully published: `cargo pyrelease publish` finishes it",
+            report.version
+        ));
+    }
+}
