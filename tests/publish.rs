@@ -12,8 +12,20 @@ use support::servers::{Registries, run};
 use support::tools::tool;
 use support::{Fixture, Output, output};
 
-const CANARY_UV: &str = "canary-uv-5f0c1e9a7b";
-const CANARY_CARGO: &str = "canary-cargo-3d8e2b6f41";
+/// A canary in every token variable cargo, uv, twine, maturin and gh read. Every run of
+/// the tool in these tests has them all; no output and no file may ever show one.
+const CANARIES: &[(&str, &str)] = &[
+    ("CARGO_REGISTRY_TOKEN", "canary-cargo-io-8c41d2"),
+    ("CARGO_REGISTRIES_LOCAL_TOKEN", "canary-cargo-local-3d8e2b"),
+    ("UV_PUBLISH_TOKEN", "canary-uv-5f0c1e9a7b"),
+    ("TWINE_PASSWORD", "canary-twine-a17c33"),
+    ("MATURIN_PYPI_TOKEN", "canary-maturin-0b9e54"),
+    ("MATURIN_PASSWORD", "canary-maturin-pw-77d1aa"),
+    ("GH_TOKEN", "canary-gh-c0ffee11"),
+    ("GITHUB_TOKEN", "canary-github-d15ea5e"),
+];
+/// uv refuses a password beside a token, so this one is only set where nothing uploads.
+const CANARY_UV_PASSWORD: (&str, &str) = ("UV_PUBLISH_PASSWORD", "canary-uv-pw-4e2f90");
 
 /// The scenarios share one cargo target folder (pyo3 compiles once) and cargo's
 /// `target/package`: one at a time.
@@ -67,8 +79,7 @@ impl Release {
                 "CARGO_REGISTRIES_LOCAL_INDEX",
                 self.registries.cargo_index(),
             )
-            .env("CARGO_REGISTRIES_LOCAL_TOKEN", CANARY_CARGO)
-            .env("UV_PUBLISH_TOKEN", CANARY_UV)
+            .envs(CANARIES.iter().copied())
             .env(
                 "UV_CACHE_DIR",
                 support::servers::tools_dir().join("uv-cache"),
@@ -188,7 +199,7 @@ fn write_gh_stand_in(bin: &Path, log: &Path) {
 }
 
 fn assert_no_canary(out: &Output) {
-    for canary in [CANARY_UV, CANARY_CARGO] {
+    for (_, canary) in CANARIES.iter().chain([&CANARY_UV_PASSWORD]) {
         assert!(
             !out.stdout.contains(canary) && !out.stderr.contains(canary),
             "a token was printed:\n{}{}",
@@ -202,7 +213,7 @@ fn assert_no_canary_in_files(dir: &Path) {
     for entry in walk(dir) {
         let bytes = std::fs::read(&entry).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        for canary in [CANARY_UV, CANARY_CARGO] {
+        for (_, canary) in CANARIES.iter().chain([&CANARY_UV_PASSWORD]) {
             assert!(!text.contains(canary), "a token is in {entry:?}");
         }
     }
@@ -598,4 +609,49 @@ fn a_failing_subprocess_never_shows_a_token() {
         assert_eq!(out.code, 1, "{}", out.render(&release.fixture.root));
         assert!(out.stderr.contains("token=*** ***"), "{}", out.stderr);
     }
+}
+
+/// The secrets audit: every command, with `-vv` (subprocess output shown), with every
+/// token variable set, against the local registries; then every file the tool wrote.
+#[test]
+fn every_command_keeps_every_token_secret() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let release = Release::new();
+    let simple = release.registries.simple_url();
+    let upload = release.registries.publish_url();
+    let online = ["--index-url", simple.as_str()];
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["status"],
+        [&["status", "--published", "--downloads"][..], &online].concat(),
+        vec!["sync", "--check"],
+        vec!["bump", "minor", "--dry-run", "--allow-empty-changelog"],
+        vec!["verify"],
+        vec!["notes"],
+        vec!["init", "--dry-run"],
+        [
+            &["publish", "--dry-run", "--publish-url", upload.as_str()][..],
+            &online,
+        ]
+        .concat(),
+        [&["yank", "0.2.0", "--dry-run", "--tag"][..], &online].concat(),
+    ];
+    for args in runs {
+        let mut cmd = release.command(&[&args[..], &["-vv"]].concat());
+        cmd.env(CANARY_UV_PASSWORD.0, CANARY_UV_PASSWORD.1);
+        if args[0] == "verify" {
+            cmd.env("CARGO_PYRELEASE_PYPI_SIMPLE", &simple);
+        }
+        let out = output(cmd);
+        assert!(
+            out.code <= 1,
+            "{args:?}: {}",
+            out.render(&release.fixture.root)
+        );
+        assert_no_canary(&out);
+    }
+    // The real release, with -vv: uv, cargo and git print what they do.
+    let out = release.publish(&["-v"]);
+    assert_eq!(out.code, 0, "{}", out.render(&release.fixture.root));
+    assert_no_canary_in_files(&release.fixture.path("target/pyrelease"));
+    assert_no_canary_in_files(&release.fixture.root.join(".git"));
 }
