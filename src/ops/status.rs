@@ -270,6 +270,7 @@ impl Report {
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let report = Report::new(&project);
     match args.format {
