@@ -260,7 +260,10 @@ fn select_pyprojects(
                         "the configured pyproject `{}` does not exist",
                         p.display()
                     ))
-                    .at(config.file.as_deref().unwrap_or(search_root), None)
+                    .at(
+                        config.file.as_deref().unwrap_or(search_root),
+                        config.line("pyprojects"),
+                    )
                     .help("`pyprojects` paths are relative to the workspace root"))
                 }
             })
@@ -356,7 +359,7 @@ fn release_unit(
         for name in names {
             let i = ws.by_name(name).ok_or_else(|| {
                 Failure::usage(format!("`crates` names `{name}`, which is not a member of the workspace"))
-                    .at(config.file.as_deref().unwrap_or(root), None)
+                    .at(config.file.as_deref().unwrap_or(root), config.line("crates"))
                     .help("list workspace members by their package name; `cargo metadata --no-deps` shows them")
             })?;
             if !unit.contains(&i) {
@@ -481,7 +484,10 @@ fn find_changelog(
                     "the configured changelog `{}` does not exist",
                     rel.display()
                 ))
-                .at(config.file.as_deref().unwrap_or(root), None)
+                .at(
+                    config.file.as_deref().unwrap_or(root),
+                    config.line("changelog"),
+                )
                 .help("`changelog` is relative to the workspace root")
                 .into());
             }
