@@ -135,7 +135,10 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     if edits.is_empty() {
         return Ok(());
     }
-    let journal = journal::begin(edits)?;
+    // From here Ctrl-C is rolled back rather than ending the program, so it cannot
+    // leave a journal behind while the files are still consistent.
+    WRITING.store(true, Ordering::SeqCst);
+    let journal = journal::begin(edits).inspect_err(|_| WRITING.store(false, Ordering::SeqCst))?;
     let staged = edits
         .iter()
         .map(|edit| {
@@ -148,12 +151,12 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     let staged = match staged {
         Ok(staged) => staged,
         Err(err) => {
+            WRITING.store(false, Ordering::SeqCst);
             journal::end(&journal)?;
             return Err(err);
         }
     };
 
-    WRITING.store(true, Ordering::SeqCst);
     let (result, consistent) = commit(staged);
     WRITING.store(false, Ordering::SeqCst);
     // A rollback that could not restore everything keeps the journal, so the
