@@ -295,6 +295,27 @@ const CASES: &[Case] = &[
             ),
         )],
     ),
+    case(
+        "pyproject-crate-other-workspace",
+        &[
+            ("status", Pass),
+            (
+                "verify",
+                Fail(1, &["pyproject.toml:7", "would go backwards"]),
+            ),
+            (
+                ALL,
+                Fail(
+                    2,
+                    &[
+                        "pyproject.toml:7",
+                        "1.2.3, above the version",
+                        "(outside/Cargo.toml)",
+                    ],
+                ),
+            ),
+        ],
+    ),
     generated(
         "pyproject-non-utf8",
         Setup::NonUtf8("pyproject.toml", 2),
