@@ -160,6 +160,17 @@ const CASES: &[Case] = &[
         "pyproject-duplicate-table",
         &[(ALL, Fail(2, &["pyproject.toml:16", "duplicate key"]))],
     ),
+    // toml_edit panics on this one (found by fuzz/); the tool must not.
+    case(
+        "pyproject-parser-panic",
+        &[(
+            ALL,
+            Fail(
+                2,
+                &["pyproject.toml`", "not valid TOML", "could not make sense"],
+            ),
+        )],
+    ),
     case(
         "pyproject-version-int",
         &[(

@@ -125,13 +125,13 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
             return;
         }
     };
-    let doc = match toml_edit::Document::parse(text.as_str()) {
+    let doc = match crate::edit::toml::parse_document(text.as_str()) {
         Ok(doc) => doc,
         Err(err) => {
             f.error(
                 "cargo-lock-stale",
-                Some((&path, err.span().map(|s| line_of(&text, s.start)))),
-                format!("Cargo.lock is not valid TOML: {}", err.message().trim()),
+                Some((&path, err.span.map(|s| line_of(&text, s.start)))),
+                format!("Cargo.lock is not valid TOML: {}", err.message),
                 "regenerate it with `cargo generate-lockfile`",
             );
             return;

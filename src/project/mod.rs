@@ -321,7 +321,7 @@ fn select_pyprojects(
 /// read cheaply (no cargo call) for `-p` matching and reports.
 fn package_field(manifest: &Path, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
-    let doc: toml_edit::Document<String> = toml_edit::Document::parse(text).ok()?;
+    let doc: toml_edit::Document<String> = crate::edit::toml::parse_document(text).ok()?;
     doc.get("package")?.get(key)?.as_str().map(str::to_string)
 }
 

@@ -100,12 +100,12 @@ pub fn find(root: &Path) -> Vec<PathBuf> {
 
 /// Parses TOML keeping spans; a syntax error names the file and line.
 pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> {
-    Document::parse(text.to_string()).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
+    crate::edit::toml::parse_document(text.to_string()).map_err(|e| {
+        let line = e.span.map(|s| line_of(text, s.start));
         Failure::usage(format!(
             "`{}` is not valid TOML: {}",
             path.display(),
-            e.message().trim()
+            e.message
         ))
         .at(path, line)
         .help("fix the syntax error; nothing was changed")
