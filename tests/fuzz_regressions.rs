@@ -46,33 +46,22 @@ fn toml_version_regressions() {
     }
 }
 
-/// The two changelog findings are real inputs of the relaxed properties, not inputs
-/// the splice refuses: the Unreleased link is edited above the heading, and inside
-/// the Unreleased body.
+/// The changelog inputs reach the splice (they are not inputs it refuses), so the
+/// checks above really run on them.
 #[test]
 fn changelog_regressions_reach_the_splice() {
     use cargo_pyrelease::edit::changelog::{ReleaseEdit, release};
     use cargo_pyrelease::project::changelog::parse;
     for (name, bytes) in inputs("changelog") {
         let text = std::str::from_utf8(&bytes[1..]).unwrap();
-        let cl = parse(text);
         let edit = ReleaseEdit {
             version: "9.8.7",
             previous: (bytes[0] & 1 == 1).then_some("1.2.3"),
             date: "2026-11-25",
             tag_prefix: if bytes[0] & 2 == 2 { "v" } else { "" },
         };
-        let out = release(&cl, &edit, bytes[0] & 4 == 4).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let link = cl.links.iter().find(|l| l.label == "Unreleased").unwrap();
-        let unreleased = cl.unreleased().unwrap();
-        assert!(
-            link.span.start < unreleased.heading.start
-                || unreleased.body.contains(&link.span.start),
-            "{name}"
-        );
-        assert!(
-            out.contains("compare/") && out.contains("9.8.7"),
-            "{name}:\n{out}"
-        );
+        if let Err(e) = release(&parse(text), &edit, bytes[0] & 4 == 4) {
+            panic!("{name}: {e}");
+        }
     }
 }

@@ -103,7 +103,10 @@ pub fn release(
             let repo = unreleased_repo.as_ref()?;
             let prefix = repo.old_tag_prefix(edit.previous, edit.tag_prefix);
             Some(repo.version_url(&prefix, edit.previous, edit.version))
-        });
+        })
+        // A URL that would end the `(...)` early or split it leaves a heading that no
+        // longer reads as a release (found by fuzz/): write the heading unlinked.
+        .filter(|url| fits_inline_link(url));
     let fresh = fresh_unreleased(cl, unreleased, edit);
     let heading = style.render(edit.version, edit.date, heading_url.as_deref());
     edits.push((
@@ -143,6 +146,14 @@ pub fn release(
 pub fn section_text(cl: &Changelog, version: &str) -> Option<String> {
     let s = cl.release(version)?;
     Some(cl.section_body(s).replace("\r\n", "\n"))
+}
+
+/// Whether `url` can stand as is between the parentheses of `[text](url)`.
+fn fits_inline_link(url: &str) -> bool {
+    !url.is_empty()
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '(' | ')' | '<' | '>'))
 }
 
 fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
