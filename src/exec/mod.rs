@@ -263,7 +263,8 @@ fn rollback(done: &[&FileEdit]) -> Vec<String> {
         .collect()
 }
 
-/// Test hook: pause between renames so a test can interrupt the write phase.
+/// Test hook: pause before each rename, after a marker line on stderr, so a test
+/// can interrupt the write phase at a known point.
 fn test_pause() -> Option<std::time::Duration> {
     std::env::var("CARGO_PYRELEASE_TEST_PAUSE_MS")
         .ok()?
