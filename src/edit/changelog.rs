@@ -103,12 +103,20 @@ pub fn release(
             let repo = unreleased_repo.as_ref()?;
             let prefix = repo.old_tag_prefix(edit.previous, edit.tag_prefix);
             Some(repo.version_url(&prefix, edit.previous, edit.version))
-        })
-        // A URL that would end the `(...)` early or split it leaves a heading that no
-        // longer reads as a release (found by fuzz/): write the heading unlinked.
-        .filter(|url| fits_inline_link(url));
+        });
     let fresh = fresh_unreleased(cl, unreleased, edit);
     let heading = style.render(edit.version, edit.date, heading_url.as_deref());
+    // A URL taken from the file can spoil the heading: a `)` ends the link early, the
+    // word "unreleased" makes it an Unreleased heading (both found by fuzz/). Then it is
+    // written unlinked, so the release always has its section.
+    let heading = if crate::project::changelog::parse(&heading)
+        .release(edit.version)
+        .is_some()
+    {
+        heading
+    } else {
+        style.render(edit.version, edit.date, None)
+    };
     edits.push((
         unreleased.heading.clone(),
         format!("{fresh}{eol}{eol}{heading}"),
@@ -146,14 +154,6 @@ pub fn release(
 pub fn section_text(cl: &Changelog, version: &str) -> Option<String> {
     let s = cl.release(version)?;
     Some(cl.section_body(s).replace("\r\n", "\n"))
-}
-
-/// Whether `url` can stand as is between the parentheses of `[text](url)`.
-fn fits_inline_link(url: &str) -> bool {
-    !url.is_empty()
-        && !url
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '(' | ')' | '<' | '>'))
 }
 
 fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
