@@ -985,7 +985,9 @@ fn set_mode(path: &Path, mode: u32) {
 }
 
 /// The last file of the plan cannot be written: exit 1, and every file the
-/// executor had already replaced gets its original bytes back.
+/// executor had already replaced gets its original bytes back. (A file read-only
+/// from the start is refused before anything is written; here it becomes
+/// read-only while the first file is being replaced.)
 #[cfg(unix)]
 #[test]
 fn a_failed_last_write_restores_every_other_file() {
@@ -993,9 +995,11 @@ fn a_failed_last_write_restores_every_other_file() {
     let order = plan_order(&fixture, &["minor"]);
     assert!(order.len() >= 5, "{order:?}");
     let last = order.last().unwrap();
-    set_mode(&fixture.path(last), 0o444);
     let before = fixture.tree();
-    let out = bump(&fixture, &["minor"]);
+    let mut run = support::Paused::start(&fixture, &["bump", "minor", "--date", DATE], 50);
+    run.wait_for(1);
+    set_mode(&fixture.path(last), 0o444);
+    let out = run.finish();
     let text = out.render(&fixture.root);
     set_mode(&fixture.path(last), 0o644);
     assert_eq!(out.code, 1, "{text}");
@@ -1004,7 +1008,7 @@ fn a_failed_last_write_restores_every_other_file() {
         "{text}"
     );
     snapshot("bump/atomic-read-only-last.txt", &text);
-    // Byte-identical, and no temporary file left behind.
+    // Byte-identical, and no temporary file or journal left behind.
     assert_same_tree(&before, &fixture.tree(), "a failed bump");
 }
 

@@ -300,17 +300,21 @@ fn pins_are_the_table_and_the_script_lists_them() {
     );
 }
 
-/// All or nothing: when the last write fails (a read-only Cargo.toml), the new
-/// files and the folders made for them are removed again.
+/// All or nothing: when the last write fails (Cargo.toml made read-only while the
+/// files are being replaced), the new files and the folders made for them are
+/// removed again.
+#[cfg(unix)]
 #[test]
 fn a_failed_write_removes_the_new_files() {
+    use std::os::unix::fs::PermissionsExt as _;
     let fixture = Fixture::new("shape1-dynamic");
     let manifest = fixture.path("Cargo.toml");
-    let mut perms = std::fs::metadata(&manifest).unwrap().permissions();
-    perms.set_readonly(true);
-    std::fs::set_permissions(&manifest, perms).unwrap();
     let before = fixture.tree();
-    let out = fixture.run(&["init"]);
+    let mut run = support::Paused::start(&fixture, &["init"], 50);
+    run.wait_for(1);
+    std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = run.finish();
+    std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o644)).unwrap();
     let text = out.render(&fixture.root);
     assert_eq!(out.code, 1, "{text}");
     assert!(

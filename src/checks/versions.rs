@@ -62,7 +62,17 @@ fn spots(project: &Project, f: &mut Findings<'_>) {
                 ),
                 None => (None, String::new()),
             };
-            f.error("version-file-stale", at, format!("{err}"), help);
+            let id = match at.and_then(|(file, _)| file.file_name()) {
+                Some(name) if name == "uv.lock" => "uv-lock-stale",
+                Some(name) if name == "pyproject.toml" => "pyproject-version-mismatch",
+                _ => "version-file-stale",
+            };
+            let help = if help.is_empty() {
+                "fix the file, then run `cargo pyrelease sync`".to_string()
+            } else {
+                help
+            };
+            f.error(id, at, format!("{err}"), help);
             return;
         }
     };
@@ -96,17 +106,36 @@ fn released_names(project: &Project) -> BTreeSet<&str> {
 
 fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
     let path = project.workspace.root.join("Cargo.lock");
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    if !path.is_file() {
+        // A library need not commit one.
         return;
+    }
+    let text = match crate::exec::fs::read_text(&path) {
+        Ok(text) => text,
+        Err(err) => {
+            let line = err
+                .downcast_ref::<crate::error::Failure>()
+                .and_then(|e| e.location.as_ref()?.line);
+            f.error(
+                "cargo-lock-stale",
+                Some((&path, line)),
+                format!("Cargo.lock cannot be read: {err}"),
+                "regenerate it with `cargo generate-lockfile`",
+            );
+            return;
+        }
     };
-    let Ok(doc) = toml_edit::Document::parse(text.as_str()) else {
-        f.error(
-            "cargo-lock-stale",
-            Some((&path, None)),
-            "Cargo.lock is not valid TOML",
-            "regenerate it with `cargo generate-lockfile`",
-        );
-        return;
+    let doc = match crate::edit::toml::parse_document(text.as_str()) {
+        Ok(doc) => doc,
+        Err(err) => {
+            f.error(
+                "cargo-lock-stale",
+                Some((&path, err.span.map(|s| line_of(&text, s.start)))),
+                format!("Cargo.lock is not valid TOML: {}", err.message),
+                "regenerate it with `cargo generate-lockfile`",
+            );
+            return;
+        }
     };
     let released = released_names(project);
     let Some(packages) = doc.get("package").and_then(|p| p.as_array_of_tables()) else {

@@ -106,6 +106,17 @@ pub fn release(
         });
     let fresh = fresh_unreleased(cl, unreleased, edit);
     let heading = style.render(edit.version, edit.date, heading_url.as_deref());
+    // A URL taken from the file can spoil the heading: a `)` ends the link early, the
+    // word "unreleased" makes it an Unreleased heading (both found by fuzz/). Then it is
+    // written unlinked, so the release always has its section.
+    let heading = if crate::project::changelog::parse(&heading)
+        .release(edit.version)
+        .is_some()
+    {
+        heading
+    } else {
+        style.render(edit.version, edit.date, None)
+    };
     edits.push((
         unreleased.heading.clone(),
         format!("{fresh}{eol}{eol}{heading}"),
@@ -181,16 +192,34 @@ fn eol_at(text: &str, pos: usize) -> &'static str {
 /// unknown; it becomes a plain `Unreleased` heading of the same level.
 fn fresh_unreleased(cl: &Changelog, s: &Section, edit: &ReleaseEdit) -> String {
     let line = &cl.text[s.heading.clone()];
-    let text_part = line.split("](").next().unwrap_or(line);
-    if contains_version(text_part) {
+    let plain = || {
         let bracketed = line.trim_start_matches([' ', '#']).starts_with('[');
         let name = if bracketed {
             "[Unreleased]"
         } else {
             "Unreleased"
         };
-        return format!("{} {name}", "#".repeat(s.level));
+        format!("{} {name}", "#".repeat(s.level))
+    };
+    let text_part = line.split("](").next().unwrap_or(line);
+    if contains_version(text_part) {
+        return plain();
     }
+    let fresh = relinked_unreleased(line, edit);
+    // A rewritten link can take the word "Unreleased" with it when the word was only in
+    // the URL (found by fuzz/); the heading must still read as Unreleased.
+    if crate::project::changelog::parse(&fresh)
+        .unreleased()
+        .is_some()
+    {
+        fresh
+    } else {
+        plain()
+    }
+}
+
+/// The Unreleased heading with its compare link (if any) moved to the new version.
+fn relinked_unreleased(line: &str, edit: &ReleaseEdit) -> String {
     if let Some(open) = line.find("](") {
         let start = open + 2;
         if let Some(len) = line[start..].find(')') {

@@ -491,15 +491,54 @@ fn same_bound(a: &Comparator, b: &Comparator) -> bool {
 // Helpers
 
 fn parse(text: &str) -> Result<Document<&str>, EditError> {
-    Document::parse(text).map_err(|e| {
+    parse_document(text).map_err(|e| {
         EditError::new(
-            format!(
-                "invalid TOML: {}; fix the syntax and try again",
-                e.message().trim_end()
-            ),
-            e.span().map(|s| line_of(text, s.start)),
+            format!("invalid TOML: {}; fix the syntax and try again", e.message),
+            e.span.map(|s| line_of(text, s.start)),
         )
     })
+}
+
+/// Why a file is not TOML: the parser's message and where, when it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// [`Document::parse`] for every TOML file the tool reads, with one difference: where
+/// toml_edit panics on malformed input instead of returning an error (0.23 does on
+/// `==\n.=`: "all items have spans", found by `fuzz/`), this returns an error. A bad
+/// file must get a message, not a crash.
+pub fn parse_document<S: AsRef<str>>(text: S) -> Result<Document<S>, SyntaxError> {
+    use std::cell::Cell;
+    thread_local! {
+        static PARSING: Cell<bool> = const { Cell::new(false) };
+    }
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    // The panic is caught below: the hook must not print it as if it were the end.
+    QUIET_HOOK.call_once(|| {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PARSING.with(Cell::get) {
+                hook(info);
+            }
+        }));
+    });
+    PARSING.with(|p| p.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Document::parse(text)));
+    PARSING.with(|p| p.set(false));
+    match result {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(SyntaxError {
+            message: e.message().trim().to_string(),
+            span: e.span(),
+        }),
+        Err(_) => Err(SyntaxError {
+            message: "the TOML parser could not make sense of this file".to_string(),
+            span: None,
+        }),
+    }
 }
 
 /// 1-based line of byte `offset`.
@@ -635,6 +674,18 @@ mod tests {
 
     fn crlf(s: &str) -> String {
         s.replace('\n', "\r\n")
+    }
+
+    // --- parse_document ------------------------------------------------------------------
+
+    /// toml_edit panics on this input; every edit must answer with an error instead.
+    #[test]
+    fn a_toml_edit_panic_is_an_error() {
+        let text = "==\n.=";
+        assert!(parse_document(text).is_err());
+        assert!(set_package_version(text, "1.0.0").is_err());
+        assert!(set_pyproject_version(text, "1.0.0").is_err());
+        assert!(set_lock_versions(text, &set(&["a"]), &v("1.0.0"), &v("1.1.0")).is_err());
     }
 
     // --- set_package_version -------------------------------------------------------------

@@ -3,6 +3,7 @@
 //! step before this point.
 pub mod cmd;
 pub mod fs;
+pub mod journal;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -43,6 +44,8 @@ pub struct Executor<'a> {
 
 impl Executor<'_> {
     pub fn apply(&self, plan: &Plan) -> anyhow::Result<()> {
+        // Checked in a dry run too, so it tells what the real run would refuse.
+        preflight(&plan.edits)?;
         match self.mode {
             Mode::DryRun => {
                 for edit in &plan.edits {
@@ -71,19 +74,13 @@ impl Executor<'_> {
     }
 }
 
-/// A staged file: the new bytes, written beside the target, not yet renamed.
-struct Staged<'a> {
-    edit: &'a FileEdit,
-    temp: tempfile::NamedTempFile,
-}
-
-/// Writes every edit or none: all new contents are staged as temp files first,
-/// then renamed into place; if a rename fails or Ctrl-C arrives, the files
-/// already replaced get their original bytes back.
-pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
+/// Refuses, before anything is written, the files an atomic rename would
+/// mistreat: a symbolic link would be replaced by a regular file (its target left
+/// at the old version), and a read-only file is the user's "do not touch".
+fn preflight(edits: &[FileEdit]) -> anyhow::Result<()> {
     for edit in edits {
         if edit.created {
-            if edit.path.exists() {
+            if std::fs::symlink_metadata(&edit.path).is_ok() {
                 return Err(Failure::failed(format!(
                     "`{}` appeared while the plan was being made; nothing was written",
                     edit.shown
@@ -93,6 +90,50 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
             }
             continue;
         }
+        let meta = std::fs::symlink_metadata(&edit.path)
+            .with_context(|| format!("failed to read `{}`", edit.path.display()))?;
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&edit.path).unwrap_or_default();
+            return Err(Failure::usage(format!(
+                "`{}` is a symbolic link (to `{}`); nothing was changed",
+                edit.shown,
+                target.display()
+            ))
+            .at(&edit.path, None)
+            .help("a release replaces files by renaming, which would turn the link into a copy: replace the link with the file itself, or point the configuration at the file")
+            .into());
+        }
+        if meta.permissions().readonly() {
+            return Err(Failure::usage(format!(
+                "`{}` is read-only; nothing was changed",
+                edit.shown
+            ))
+            .at(&edit.path, None)
+            .help(format!(
+                "make it writable (`chmod u+w {}`) if it should carry the new version",
+                edit.shown
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// A staged file: the new bytes, written beside the target, not yet renamed.
+struct Staged<'a> {
+    edit: &'a FileEdit,
+    temp: tempfile::NamedTempFile,
+}
+
+/// Staged files and the journal share this prefix: a leftover is recognisable.
+const TEMP_PREFIX: &str = ".pyrelease-";
+
+/// Writes every edit or none: all new contents are staged as temp files first,
+/// then renamed into place; if a rename fails or Ctrl-C arrives, the files
+/// already replaced get their original bytes back. A kill that no handler sees
+/// is undone by the next run, from the [`journal`].
+pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
+    for edit in edits.iter().filter(|e| !e.created) {
         let now = fs::read_text(&edit.path)?;
         if now != edit.before {
             return Err(Failure::failed(format!(
@@ -103,10 +144,17 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
             .into());
         }
     }
+    if edits.is_empty() {
+        return Ok(());
+    }
+    // From here Ctrl-C is rolled back rather than ending the program, so it cannot
+    // leave a journal behind while the files are still consistent.
+    WRITING.store(true, Ordering::SeqCst);
+    let journal = journal::begin(edits).inspect_err(|_| WRITING.store(false, Ordering::SeqCst))?;
     // New files may need new folders (`.github/workflows`): made before staging,
     // because the temp file is staged beside its target; removed again on failure.
     let mut made_dirs = Vec::new();
-    let result = edits
+    let staged = edits
         .iter()
         .map(|edit| {
             if edit.created {
@@ -114,18 +162,29 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
             }
             Ok(Staged {
                 edit,
-                temp: stage(edit)?,
+                temp: stage_edit(edit)?,
             })
         })
-        .collect::<anyhow::Result<Vec<_>>>()
-        .and_then(|staged| {
-            WRITING.store(true, Ordering::SeqCst);
-            let result = commit(staged);
+        .collect::<anyhow::Result<Vec<_>>>();
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(err) => {
             WRITING.store(false, Ordering::SeqCst);
-            result
-        });
-    if result.is_err() {
+            remove_dirs(&made_dirs);
+            journal::end(&journal)?;
+            return Err(err);
+        }
+    };
+
+    let (result, consistent) = commit(staged);
+    WRITING.store(false, Ordering::SeqCst);
+    if result.is_err() && consistent {
         remove_dirs(&made_dirs);
+    }
+    // A rollback that could not restore everything keeps the journal, so the
+    // next run can finish it.
+    if consistent {
+        journal::end(&journal)?;
     }
     result
 }
@@ -155,13 +214,19 @@ fn remove_dirs(made: &[std::path::PathBuf]) {
     }
 }
 
-fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
+/// Renames the staged files into place. The flag says whether the files ended
+/// consistent: all new, or all restored.
+fn commit(staged: Vec<Staged<'_>>) -> (anyhow::Result<()>, bool) {
     let pause = test_pause();
+    let total = staged.len();
     let mut done: Vec<&FileEdit> = Vec::new();
     for (i, Staged { edit, temp }) in staged.into_iter().enumerate() {
-        if i > 0
-            && let Some(pause) = pause
-        {
+        if let Some(pause) = pause {
+            // The marker tells a test which point of the write phase it interrupts.
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("cargo-pyrelease test: {i} of {total} files replaced");
+            }
             std::thread::sleep(pause);
         }
         let step = if INTERRUPTED.load(Ordering::SeqCst) {
@@ -180,57 +245,57 @@ fn commit(staged: Vec<Staged<'_>>) -> anyhow::Result<()> {
                     edit.shown
                 ))
             };
-            if !restore_failures.is_empty() {
+            let consistent = restore_failures.is_empty();
+            if !consistent {
                 failure = Failure::failed(format!(
                     "could not write `{}` ({err:#}), and could not restore {}: their new contents are in place",
                     edit.shown,
                     restore_failures.join(", ")
                 ))
-                .help("check these files with `git diff` and restore them by hand");
+                .help("check these files with `git diff` and restore them by hand, or run the command again: it restores them from the journal first");
             }
-            return Err(failure.into());
+            return (Err(failure.into()), consistent);
         }
         done.push(edit);
     }
-    Ok(())
+    (Ok(()), true)
 }
 
-fn stage(edit: &FileEdit) -> anyhow::Result<tempfile::NamedTempFile> {
-    if edit.created {
-        let temp = stage_text(&edit.path, &edit.after)?;
-        // A temp file is private (0600); a new project file gets the usual 0644.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
-                .with_context(|| {
-                    format!("failed to set the permissions of `{}`", edit.path.display())
-                })?;
-        }
-        return Ok(temp);
+/// The new contents of `edit`, staged: with the permissions of the file it replaces, or
+/// the usual 0644 for a new file (a temp file is private, 0600).
+fn stage_edit(edit: &FileEdit) -> anyhow::Result<tempfile::NamedTempFile> {
+    if !edit.created {
+        return stage(&edit.path, &edit.after, Some(&edit.path));
     }
-    stage_existing(&edit.path, &edit.after)
-}
-
-fn stage_existing(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
-    let temp = stage_text(path, text)?;
-    let perms = std::fs::metadata(path)
-        .with_context(|| format!("failed to read `{}`", path.display()))?
-        .permissions();
-    std::fs::set_permissions(temp.path(), perms)
-        .with_context(|| format!("failed to copy the permissions of `{}`", path.display()))?;
+    let temp = stage(&edit.path, &edit.after, None)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))
+            .with_context(|| {
+                format!("failed to set the permissions of `{}`", edit.path.display())
+            })?;
+    }
     Ok(temp)
 }
 
-fn stage_text(path: &Path, text: &str) -> anyhow::Result<tempfile::NamedTempFile> {
+/// Writes `text` to a temp file beside `path`, with the permissions of `like`.
+fn stage(path: &Path, text: &str, like: Option<&Path>) -> anyhow::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
-        .prefix(".pyrelease-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
     temp.write_all(text.as_bytes())
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("failed to write a temporary file for `{}`", path.display()))?;
+    if let Some(like) = like {
+        let perms = std::fs::metadata(like)
+            .with_context(|| format!("failed to read `{}`", like.display()))?
+            .permissions();
+        std::fs::set_permissions(temp.path(), perms)
+            .with_context(|| format!("failed to copy the permissions of `{}`", like.display()))?;
+    }
     Ok(temp)
 }
 
@@ -262,7 +327,7 @@ fn rollback(done: &[&FileEdit]) -> Vec<String> {
             if edit.created {
                 return std::fs::remove_file(&edit.path).is_err();
             }
-            stage_existing(&edit.path, &edit.before)
+            stage(&edit.path, &edit.before, Some(&edit.path))
                 .and_then(|temp| {
                     temp.persist(&edit.path)
                         .map(drop)
@@ -274,7 +339,8 @@ fn rollback(done: &[&FileEdit]) -> Vec<String> {
         .collect()
 }
 
-/// Test hook: pause between renames so a test can interrupt the write phase.
+/// Test hook: pause before each rename, after a marker line on stderr, so a test
+/// can interrupt the write phase at a known point.
 fn test_pause() -> Option<std::time::Duration> {
     std::env::var("CARGO_PYRELEASE_TEST_PAUSE_MS")
         .ok()?

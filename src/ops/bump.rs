@@ -9,6 +9,7 @@ use crate::version::{Level, PreKind, Target};
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
     let request = request(args)?;
+    crate::exec::journal::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
     let project = Project::load(&global.load_options())?;
     let git = crate::project::git::state(&project.root)?;
     let ignored = match &git {

@@ -8,6 +8,7 @@ use crate::project::Project;
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::journal::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
     let InitArgs {
         ci: _,
         force,

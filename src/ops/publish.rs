@@ -32,6 +32,7 @@ struct Release<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let targets = Targets::resolve(&project, &args.registries.overrides())?;
     if args.only != Some(Only::Crates) && !project.packages.is_empty() {

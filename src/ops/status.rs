@@ -202,7 +202,17 @@ impl Report {
             let state = match (&p.static_version, p.in_sync) {
                 (Some(s), true) => format!("static {s}"),
                 (Some(s), false) => {
-                    format!("static {s}, out of sync: `cargo pyrelease sync` fixes it")
+                    let ahead = matches!(
+                        (s.parse::<pep440_rs::Version>(), v.pep440.as_deref().map(str::parse::<pep440_rs::Version>)),
+                        (Ok(py), Some(Ok(cargo))) if py > cargo
+                    );
+                    if ahead {
+                        format!(
+                            "static {s}, ahead of Cargo.toml: check `manifest-path`, or bump Cargo.toml above it"
+                        )
+                    } else {
+                        format!("static {s}, out of sync: `cargo pyrelease sync` fixes it")
+                    }
                 }
                 (None, _) => format!(
                     "{}, wheel {}",
@@ -270,6 +280,7 @@ impl Report {
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     if args.published {
         return super::published::run(global, args, shell);
     }

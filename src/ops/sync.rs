@@ -4,6 +4,11 @@ use crate::project::Project;
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::journal::recover(
+        global.manifest_path.as_deref(),
+        !args.check && !args.dry_run,
+        shell,
+    )?;
     let project = Project::load(&global.load_options())?;
     let plan = crate::plan::sync::plan(&project)?;
     let version = project.pep440.as_deref().unwrap_or_default();

@@ -110,6 +110,17 @@ pub fn plan(
 
     let mut notes = None;
     if let Some(changelog) = &project.changelog {
+        // Two sections for one version make its notes (and the tag message) ambiguous;
+        // a release would carry the confusion forward rather than settle it.
+        if let Some((version, first, later)) = changelog.parsed.duplicates().into_iter().next() {
+            return Err(Failure::usage(format!(
+                "{}: the changelog has two sections for {version} (lines {first} and {later})",
+                project.rel(&changelog.path)
+            ))
+            .at(&changelog.path, Some(later))
+            .help("merge them into one section, then bump again")
+            .into());
+        }
         let edit = ReleaseEdit {
             version: &new.to_string(),
             previous: Some(&old.to_string()),

@@ -31,9 +31,32 @@ pub fn python_spots(
     new: &Spelled<'_>,
 ) -> anyhow::Result<()> {
     for package in &project.packages {
-        let PyVersion::Static { .. } = package.version else {
+        let PyVersion::Static { value, line } = &package.version else {
             continue;
         };
+        // A Python version ahead of the one being written would go backwards on PyPI:
+        // Cargo.toml is then not the authority it is taken for, or the pyproject
+        // builds another crate than its author thinks (a `manifest-path` into another
+        // workspace). Refused, not "synced".
+        let current: Option<pep440_rs::Version> = value.parse().ok();
+        let writing: Option<pep440_rs::Version> = new.pep440.parse().ok();
+        if let (Some(current), Some(writing)) = (current, writing)
+            && current > writing
+        {
+            let member = project.primary();
+            return Err(Failure::usage(format!(
+                "`{}` says {value}, above the version {} being written from `{}` ({}): the Python package would go backwards",
+                project.rel(&package.path),
+                new.pep440,
+                member.name,
+                project.rel(&member.manifest),
+            ))
+            .at(&package.path, Some(*line))
+            .help(format!(
+                "check that `[tool.maturin] manifest-path` names the crate this package builds; if it does, move Cargo.toml above {value} (`cargo pyrelease bump X.Y.Z`)"
+            ))
+            .into());
+        }
         edits.edit_known(&package.path, &package.text, |text| {
             tomledit::set_pyproject_version(text, new.pep440)
                 .map_err(|e| toml_error(&package.path, e))

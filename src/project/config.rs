@@ -50,6 +50,15 @@ pub struct Config {
     pub uploader: Option<Uploader>,
     /// Commands that must pass before anything is published (default: tests and lints).
     pub gates: Option<Vec<String>>,
+    /// The line of each key in [`Config::file`], for errors about its value.
+    pub lines: std::collections::BTreeMap<String, usize>,
+}
+
+impl Config {
+    /// The line where `key` is configured, if it is.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.lines.get(key).copied()
+    }
 }
 
 /// The programs that can upload Python files.
@@ -77,6 +86,7 @@ impl Default for Config {
             registry: None,
             uploader: None,
             gates: None,
+            lines: Default::default(),
         }
     }
 }
@@ -104,25 +114,20 @@ pub fn read(
     workspace: Option<(&Path, &Document<String>)>,
     package: Option<(&Path, &Document<String>)>,
 ) -> Result<Config, Failure> {
-    let ws = workspace.and_then(|(path, doc)| {
-        table_at(
-            doc.as_table() as &dyn TableLike,
-            &["workspace", "metadata", "pyrelease"],
-        )
-        .map(|t| (path, doc, t))
-    });
-    let pkg = package.and_then(|(path, doc)| {
-        table_at(
-            doc.as_table() as &dyn TableLike,
-            &["package", "metadata", "pyrelease"],
-        )
-        .map(|t| (path, doc, t))
-    });
+    let ws = match workspace {
+        Some((path, doc)) => pyrelease_table(path, doc, "workspace")?.map(|t| (path, doc, t)),
+        None => None,
+    };
+    let pkg = match package {
+        Some((path, doc)) => pyrelease_table(path, doc, "package")?.map(|t| (path, doc, t)),
+        None => None,
+    };
     match (ws, pkg) {
-        (Some((a, ..)), Some((b, ..))) if a != b => Err(Failure::usage(
+        // Both tables, even in one manifest, is ambiguous: refused rather than merged.
+        (Some((a, ..)), Some((b, doc, table))) => Err(Failure::usage(
             "configuration found in both `[workspace.metadata.pyrelease]` and `[package.metadata.pyrelease]`",
         )
-        .at(b, None)
+        .at(b, first_line(doc, table))
         .help(format!(
             "keep one: move the keys into `[workspace.metadata.pyrelease]` of `{}`",
             a.display()
@@ -130,6 +135,37 @@ pub fn read(
         (Some((path, doc, table)), _) | (None, Some((path, doc, table))) => parse(path, doc, table),
         (None, None) => Ok(Config::default()),
     }
+}
+
+/// `[<top>.metadata.pyrelease]`, refusing a `pyrelease` key that is not a table
+/// (it would otherwise be skipped, and every setting in it silently ignored).
+fn pyrelease_table<'a>(
+    path: &Path,
+    doc: &'a Document<String>,
+    top: &str,
+) -> Result<Option<&'a dyn TableLike>, Failure> {
+    let Some(item) = table_at(doc.as_table() as &dyn TableLike, &[top, "metadata"])
+        .and_then(|m| m.get("pyrelease"))
+    else {
+        return Ok(None);
+    };
+    match item.as_table_like() {
+        Some(table) => Ok(Some(table)),
+        None => Err(
+            Failure::usage(format!("`{top}.metadata.pyrelease` must be a table"))
+                .at(path, item.span().map(|s| line_of(doc.raw(), s.start)))
+                .help(format!(
+                    "write the settings under a `[{top}.metadata.pyrelease]` header"
+                )),
+        ),
+    }
+}
+
+/// The line of the first key of `table`, for errors about the whole table.
+fn first_line(doc: &Document<String>, table: &dyn TableLike) -> Option<usize> {
+    let (key, _) = table.iter().next()?;
+    let span = table.key(key)?.span()?;
+    Some(line_of(doc.raw(), span.start))
 }
 
 /// The table at a dotted path, whether written as `[a.b]`, dotted keys or inline.
@@ -164,6 +200,9 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
         ..Config::default()
     };
     for (key, item) in table.iter() {
+        if let Some(line) = line(item) {
+            config.lines.insert(key.to_string(), line);
+        }
         match key {
             "pyprojects" => {
                 config.pyprojects =

@@ -278,7 +278,10 @@ fn select_pyprojects(
                         "the configured pyproject `{}` does not exist",
                         p.display()
                     ))
-                    .at(config.file.as_deref().unwrap_or(search_root), None)
+                    .at(
+                        config.file.as_deref().unwrap_or(search_root),
+                        config.line("pyprojects"),
+                    )
                     .help("`pyprojects` paths are relative to the workspace root"))
                 }
             })
@@ -336,7 +339,7 @@ fn select_pyprojects(
 /// read cheaply (no cargo call) for `-p` matching and reports.
 fn package_field(manifest: &Path, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
-    let doc: toml_edit::Document<String> = toml_edit::Document::parse(text).ok()?;
+    let doc: toml_edit::Document<String> = crate::edit::toml::parse_document(text).ok()?;
     doc.get("package")?.get(key)?.as_str().map(str::to_string)
 }
 
@@ -374,7 +377,7 @@ fn release_unit(
         for name in names {
             let i = ws.by_name(name).ok_or_else(|| {
                 Failure::usage(format!("`crates` names `{name}`, which is not a member of the workspace"))
-                    .at(config.file.as_deref().unwrap_or(root), None)
+                    .at(config.file.as_deref().unwrap_or(root), config.line("crates"))
                     .help("list workspace members by their package name; `cargo metadata --no-deps` shows them")
             })?;
             if !unit.contains(&i) {
@@ -499,7 +502,10 @@ fn find_changelog(
                     "the configured changelog `{}` does not exist",
                     rel.display()
                 ))
-                .at(config.file.as_deref().unwrap_or(root), None)
+                .at(
+                    config.file.as_deref().unwrap_or(root),
+                    config.line("changelog"),
+                )
                 .help("`changelog` is relative to the workspace root")
                 .into());
             }

@@ -85,7 +85,11 @@ pub fn find(root: &Path) -> Vec<PathBuf> {
             let name = name.to_string_lossy();
             if kind.is_dir() && depth < MAX_DEPTH && !skip_dir(&entry.path(), &name) {
                 stack.push((entry.path(), depth + 1));
-            } else if kind.is_file() && name == "pyproject.toml" {
+            } else if name == "pyproject.toml"
+                // A link to a file is found (and later refused for writing), not
+                // skipped: "no pyproject found" would not say why.
+                && (kind.is_file() || (kind.is_symlink() && entry.path().is_file()))
+            {
                 found.push(entry.path());
             }
         }
@@ -96,12 +100,12 @@ pub fn find(root: &Path) -> Vec<PathBuf> {
 
 /// Parses TOML keeping spans; a syntax error names the file and line.
 pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> {
-    Document::parse(text.to_string()).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
+    crate::edit::toml::parse_document(text.to_string()).map_err(|e| {
+        let line = e.span.map(|s| line_of(text, s.start));
         Failure::usage(format!(
             "`{}` is not valid TOML: {}",
             path.display(),
-            e.message().trim()
+            e.message
         ))
         .at(path, line)
         .help("fix the syntax error; nothing was changed")
@@ -122,9 +126,17 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
     }
     let doc = parse_toml(path, &text)?;
     let root = doc.as_table() as &dyn TableLike;
-    let backend = table_at(root, &["build-system"])
-        .and_then(|t| t.get("build-backend")?.as_str().map(str::to_string));
-    match backend.as_deref() {
+    let at = |item: &toml_edit::Item| item.span().map(|s| line_of(&text, s.start));
+    let backend = match table_at(root, &["build-system"]).and_then(|t| t.get("build-backend")) {
+        // A non-string backend is no decoy: pip and maturin refuse to build it.
+        Some(item) => Some(item.as_str().ok_or_else(|| {
+            Failure::usage("`build-backend` in `[build-system]` must be a string")
+                .at(path, at(item))
+                .help("write `build-backend = \"maturin\"`")
+        })?),
+        None => None,
+    };
+    match backend {
         Some("maturin") => {}
         Some(_) => return skipped("another build backend"),
         None if table_at(root, &["tool", "uv", "workspace"]).is_some() => {
@@ -154,15 +166,34 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         None => dir.join("Cargo.toml"),
     };
     let bindings = maturin.and_then(|t| t.get("bindings")?.as_str().map(str::to_string));
-    let project = table_at(root, &["project"]);
+    // A `project` key that is not a table would otherwise read as "no `[project]`",
+    // and the version in it would silently stop being kept in step.
+    let project = match root.get("project") {
+        Some(item) if item.as_table_like().is_none() => {
+            return Err(Failure::usage("`project` in pyproject.toml must be a table")
+                .at(path, at(item))
+                .help("write it as a `[project]` table with `name` and `version` (or `dynamic = [\"version\"]`)"));
+        }
+        item => item.and_then(|i| i.as_table_like()),
+    };
     let name = project.and_then(|p| p.get("name")?.as_str().map(str::to_string));
     let version = match project {
         None => PyVersion::Implicit,
         Some(project) => {
-            let dynamic = project
-                .get("dynamic")
-                .and_then(|d| d.as_array())
-                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some("version")));
+            let dynamic = match project.get("dynamic") {
+                None => false,
+                Some(item) => {
+                    let list = item
+                        .as_array()
+                        .filter(|a| a.iter().all(|v| v.as_str().is_some()))
+                        .ok_or_else(|| {
+                            Failure::usage("`dynamic` in `[project]` must be an array of strings")
+                                .at(path, at(item))
+                                .help("write `dynamic = [\"version\"]`")
+                        })?;
+                    list.iter().any(|v| v.as_str() == Some("version"))
+                }
+            };
             match project.get("version") {
                 Some(item) => {
                     let line = item.span().map_or(1, |s| line_of(&text, s.start));
@@ -175,6 +206,15 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
                         )
                         .at(path, Some(line))
                         .help("remove one: keep `dynamic = [\"version\"]` to take the version from Cargo.toml"));
+                    }
+                    // Unreadable, it cannot be compared with Cargo's version (principle 1),
+                    // and overwriting it would hide whatever wrote it.
+                    if let Err(err) = value.parse::<pep440_rs::Version>() {
+                        return Err(Failure::usage(format!(
+                            "`[project] version = \"{value}\"` is not a PEP 440 version ({err})"
+                        ))
+                        .at(path, Some(line))
+                        .help("write it like `1.2.0` or `1.2.0rc1`: the PEP 440 spelling of the version in Cargo.toml, or `dynamic = [\"version\"]`"));
                     }
                     PyVersion::Static {
                         value: value.to_string(),

@@ -103,6 +103,10 @@ pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
         .arg(manifest)
         .read()
         .map_err(|err| match err.downcast::<CmdError>() {
+            // cargo says only "not valid utf-8"; ours names the line too.
+            Ok(_) if crate::exec::fs::read_text(manifest).is_err() => {
+                crate::exec::fs::read_text(manifest).expect_err("checked above")
+            }
             // cargo's own message already names the file and line.
             Ok(cmd) => anyhow::Error::new(
                 Failure::usage(format!(

@@ -227,3 +227,77 @@ pub fn finding_ids(json: &str) -> std::collections::BTreeSet<String> {
         .map(|f| f["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// A command run with the executor's test pause (`CARGO_PYRELEASE_TEST_PAUSE_MS`): it
+/// stops before each rename and says so on stderr, so a test can act at an exact
+/// point of the write phase.
+pub struct Paused {
+    child: std::process::Child,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+    /// Everything read from stderr so far.
+    pub seen: String,
+}
+
+impl Paused {
+    pub fn start(fixture: &Fixture, args: &[&str], pause_ms: u64) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"))
+            .args(args)
+            .current_dir(&fixture.root)
+            .envs(git_env())
+            .env("NO_COLOR", "1")
+            .env("CARGO_PYRELEASE_TEST_PAUSE_MS", pause_ms.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        Self {
+            child,
+            stderr,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits until the executor has replaced `k` files and paused; returns how many
+    /// files it writes in all. Panics if the command ends first.
+    pub fn wait_for(&mut self, k: usize) -> usize {
+        use std::io::BufRead as _;
+        let prefix = format!("cargo-pyrelease test: {k} of ");
+        loop {
+            let mut line = String::new();
+            let n = self.stderr.read_line(&mut line).unwrap();
+            assert!(n > 0, "ended before pausing at file {k}:\n{}", self.seen);
+            self.seen.push_str(&line);
+            if let Some(rest) = line.strip_prefix(&prefix) {
+                return rest.split(' ').next().unwrap().parse().unwrap();
+            }
+        }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `signal` (`INT`, `KILL`, ...) with kill(1).
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits for the end; the output holds everything printed, markers included.
+    pub fn finish(mut self) -> Output {
+        use std::io::Read as _;
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        self.seen.push_str(&rest);
+        let out = self.child.wait_with_output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: self.seen,
+        }
+    }
+}

@@ -1,0 +1,3 @@
+"""badpkg."""
+
+__version__ = "1.2.3.post1"
