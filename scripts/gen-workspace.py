@@ -2,6 +2,7 @@
 """Generate a synthetic Rust + maturin workspace of N crates, for benchmarks.
 
 Usage: gen-workspace.py N OUTDIR
+       gen-workspace.py --single OUTDIR
 
 The workspace has `[workspace.package] version = "1.4.2"`, a maturin crate `gen-py`
 (crates/gen-py, pyproject.toml at the root with a static version and a manifest-path to it)
@@ -10,6 +11,10 @@ after the first depends on 1 to 3 earlier ones, mostly through `[workspace.depen
 (`version = "=1.4.2"`), and every fourth one also through a member-level
 `{ path = ..., version = "1.4.2" }` requirement. The output is deterministic (same N, same
 bytes), and ends with `cargo generate-lockfile --offline` in OUTDIR.
+
+With `--single`, OUTDIR is one maturin crate `gen-py` instead: a root Cargo.toml `[package]`
+with `version = "1.4.2"` (no workspace), src/lib.rs, and the same pyproject.toml (without
+`manifest-path`), CHANGELOG.md and README.md.
 
 Standard library only.
 """
@@ -179,6 +184,37 @@ and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0
 """
 
 
+def single_manifest() -> str:
+    lines = [
+        "[package]",
+        'name = "gen-py"',
+        f'version = "{VERSION}"',
+        'description = "Python bindings of the gen benchmark crate"',
+        'keywords = ["benchmark", "generated"]',
+        'categories = ["development-tools"]',
+        'edition = "2021"',
+        'rust-version = "1.74"',
+        'license = "MIT"',
+        f'repository = "{REPO}"',
+        f'homepage = "{REPO}"',
+        'readme = "README.md"',
+        'authors = ["Example Maintainers <maintainers@example.invalid>"]',
+        "",
+        "[lib]",
+        'name = "gen_py"',
+        'crate-type = ["cdylib", "rlib"]',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+SINGLE_README = (
+    "# gen\n"
+    "\n"
+    "A generated single maturin crate for benchmarking `cargo-pyrelease`.\n"
+    "Made by `scripts/gen-workspace.py --single`; do not edit.\n"
+)
+
+
 def readme(n: int) -> str:
     return (
         "# gen\n"
@@ -195,10 +231,14 @@ def write(path: Path, text: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or not argv[1].isdigit() or int(argv[1]) < 1:
-        print("usage: gen-workspace.py N OUTDIR   (N >= 1 crates in total)", file=sys.stderr)
+    single = len(argv) == 3 and argv[1] == "--single"
+    if len(argv) != 3 or not (single or (argv[1].isdigit() and int(argv[1]) >= 1)):
+        print(
+            "usage: gen-workspace.py N OUTDIR   (N >= 1 crates in total)\n"
+            "       gen-workspace.py --single OUTDIR",
+            file=sys.stderr,
+        )
         return 2
-    n = int(argv[1])
     out = Path(argv[2])
     if out.exists() and any(out.iterdir()):
         print(f"error: `{out}` exists and is not empty; choose a new directory", file=sys.stderr)
@@ -206,18 +246,27 @@ def main(argv: list[str]) -> int:
     if shutil.which("cargo") is None:
         print("error: `cargo` is not on PATH (needed for `cargo generate-lockfile --offline`)", file=sys.stderr)
         return 2
-    n_libs = n - 1
-
-    write(out / "Cargo.toml", cargo_workspace(n_libs))
-    write(out / "pyproject.toml", PYPROJECT)
-    write(out / "CHANGELOG.md", CHANGELOG)
-    write(out / "README.md", readme(n))
-    write(out / ".gitignore", "target/\n")
-    write(out / "crates/gen-py/Cargo.toml", py_manifest(n_libs))
-    write(out / "crates/gen-py/src/lib.rs", PY_SOURCE)
-    for i in range(n_libs):
-        write(out / "crates" / lib_name(i) / "Cargo.toml", lib_manifest(i))
-        write(out / "crates" / lib_name(i) / "src/lib.rs", lib_source(i))
+    if single:
+        write(out / "Cargo.toml", single_manifest())
+        pyproject = PYPROJECT.replace('manifest-path = "crates/gen-py/Cargo.toml"\n', "")
+        write(out / "pyproject.toml", pyproject.replace('workspace"', 'crate"'))
+        write(out / "CHANGELOG.md", CHANGELOG)
+        write(out / "README.md", SINGLE_README)
+        write(out / ".gitignore", "target/\n")
+        write(out / "src/lib.rs", PY_SOURCE)
+    else:
+        n = int(argv[1])
+        n_libs = n - 1
+        write(out / "Cargo.toml", cargo_workspace(n_libs))
+        write(out / "pyproject.toml", PYPROJECT)
+        write(out / "CHANGELOG.md", CHANGELOG)
+        write(out / "README.md", readme(n))
+        write(out / ".gitignore", "target/\n")
+        write(out / "crates/gen-py/Cargo.toml", py_manifest(n_libs))
+        write(out / "crates/gen-py/src/lib.rs", PY_SOURCE)
+        for i in range(n_libs):
+            write(out / "crates" / lib_name(i) / "Cargo.toml", lib_manifest(i))
+            write(out / "crates" / lib_name(i) / "src/lib.rs", lib_source(i))
 
     done = subprocess.run(
         ["cargo", "generate-lockfile", "--offline", "--quiet"],
