@@ -15,6 +15,7 @@ use crate::edit::FileEdit;
 use crate::error::Failure;
 use crate::plan::{Plan, Step};
 use crate::shell::{Shell, Verbosity};
+use cmd::Cmd;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -43,6 +44,18 @@ pub struct Executor<'a> {
 }
 
 impl Executor<'_> {
+    /// Runs `cmd` (prints it in a dry run) with a status line `verb what`.
+    pub fn run(&self, verb: &'static str, what: &str, cmd: &Cmd) -> anyhow::Result<()> {
+        self.apply(&Plan {
+            edits: Vec::new(),
+            steps: vec![Step::Run {
+                cmd: cmd.clone(),
+                verb,
+                what: what.to_string(),
+            }],
+        })
+    }
+
     pub fn apply(&self, plan: &Plan) -> anyhow::Result<()> {
         // Checked in a dry run too, so it tells what the real run would refuse.
         preflight(&plan.edits)?;
@@ -66,6 +79,7 @@ impl Executor<'_> {
                 for Step::Run { cmd, verb, what } in &plan.steps {
                     self.shell.status(verb, what);
                     self.shell.verbose(format!("     Running `{cmd}`"));
+                    let _spinner = self.shell.spinner(verb, what);
                     cmd.run(self.shell.verbosity() >= Verbosity::Verbose)?;
                 }
                 Ok(())

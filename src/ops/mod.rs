@@ -26,6 +26,14 @@ pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<i32> {
     }
 }
 
+/// The tag a GitHub Actions run was started from (`$GITHUB_REF_NAME` when
+/// `$GITHUB_REF_TYPE` is `tag`).
+pub fn ci_tag() -> Option<String> {
+    (std::env::var("GITHUB_REF_TYPE").as_deref() == Ok("tag"))
+        .then(|| std::env::var("GITHUB_REF_NAME").ok())
+        .flatten()
+}
+
 /// Today's date in UTC, from the system clock (days since the epoch to a
 /// proleptic Gregorian date, after Howard Hinnant's `civil_from_days`).
 pub fn today_utc() -> String {

@@ -10,6 +10,7 @@ use crate::checks::{self, Context, Severity};
 use crate::cli::{GlobalArgs, Only, PublishArgs};
 use crate::error::{Exit, Failure};
 use crate::exec::cmd::{Cmd, Kind};
+use crate::exec::{Executor, Mode};
 use crate::journal::{Artifact, Journal, Kind as ArtifactKind, sha256_file};
 use crate::plan::publish as plan;
 use crate::project::Project;
@@ -29,6 +30,8 @@ struct Release<'a> {
     journal_path: PathBuf,
     /// Steps done before this run (a resumed release): a failure now is a partial release.
     resumed: bool,
+    /// Whether the project is in a git repository (from verify's one `git status`).
+    in_git: bool,
 }
 
 pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
@@ -52,6 +55,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
         journal,
         journal_path,
         resumed,
+        in_git: false,
     };
     if resumed {
         shell.note(format!(
@@ -113,15 +117,13 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
 impl Release<'_> {
     fn verify(&mut self, args: &PublishArgs) -> anyhow::Result<()> {
         let project = self.project;
-        let tag = std::env::var("GITHUB_REF_TYPE")
-            .is_ok_and(|t| t == "tag")
-            .then(|| std::env::var("GITHUB_REF_NAME").ok())
-            .flatten();
+        let tag = super::ci_tag();
         self.shell.status(
             "Verifying",
             format!("{} {}", project.primary().name, project.version),
         );
         let git = crate::project::git::inspect(&project.root)?;
+        self.in_git = git.is_some();
         let ctx = Context {
             tag,
             git,
@@ -576,7 +578,7 @@ impl Release<'_> {
                 .targets
                 .crates
                 .versions(&artifact.name)
-                .map_err(registry_failure)?;
+                .map_err(Failure::from)?;
             if published.iter().any(|v| v.version == self.project.version) {
                 self.shell.status(
                     "Skipping",
@@ -611,7 +613,7 @@ impl Release<'_> {
                     .targets
                     .python
                     .listed(&artifact.name)
-                    .map_err(registry_failure)?;
+                    .map_err(Failure::from)?;
                 listed.insert(artifact.name.clone(), files);
             }
             let file = file_name(&artifact.path);
@@ -638,9 +640,8 @@ impl Release<'_> {
     fn tag_steps(&self, no_tag: bool) -> anyhow::Result<Vec<(String, Cmd)>> {
         let project = self.project;
         let tag = project.tag();
-        let in_ci_from_tag = std::env::var("GITHUB_REF_TYPE").is_ok_and(|t| t == "tag")
-            && std::env::var("GITHUB_REF_NAME").is_ok_and(|n| n == tag);
-        if no_tag || in_ci_from_tag || crate::project::git::state(&project.root)?.is_none() {
+        let in_ci_from_tag = super::ci_tag().as_deref() == Some(tag.as_str());
+        if no_tag || in_ci_from_tag || !self.in_git {
             return Ok(Vec::new());
         }
         let mut steps = Vec::new();
@@ -648,7 +649,7 @@ impl Release<'_> {
             let message = format!("{} {}", project.primary().name, project.version);
             steps.push(("tag".to_string(), plan::tag(&project.root, &tag, &message)));
         }
-        if let Some(remote) = remote(&project.root)
+        if let Some(remote) = crate::project::git::remote(&project.root)
             && !self.journal.is_done("push")
         {
             let there = Cmd::git(Kind::Read)
@@ -818,16 +819,25 @@ impl Release<'_> {
     }
 
     /// An irreversible step: printed in a dry run; run, then recorded, in a real one.
-    fn act(&mut self, verb: &str, what: &str, cmd: &Cmd, steps: &[String]) -> anyhow::Result<()> {
-        self.shell.status(verb, what);
-        if self.dry_run {
-            self.shell.status("Would run", format!("`{cmd}`"));
-            return Ok(());
+    fn act(
+        &mut self,
+        verb: &'static str,
+        what: &str,
+        cmd: &Cmd,
+        steps: &[String],
+    ) -> anyhow::Result<()> {
+        let mode = if self.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Execute
+        };
+        Executor {
+            mode,
+            shell: self.shell,
         }
-        self.shell.verbose(format!("     Running `{cmd}`"));
-        {
-            let _spinner = self.shell.spinner(verb, what);
-            cmd.run(self.shell.verbosity() >= Verbosity::Verbose)?;
+        .run(verb, what, cmd)?;
+        if self.dry_run {
+            return Ok(());
         }
         for step in steps {
             self.journal.mark(step.clone(), cmd.to_string());
@@ -932,31 +942,6 @@ fn python_tests_dir(dir: &Path) -> Option<PathBuf> {
                 name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
             })
         })
-}
-
-/// The remote tags are pushed to: the only one, or `origin`.
-fn remote(root: &Path) -> Option<String> {
-    let out = Cmd::git(Kind::Read)
-        .arg("-C")
-        .arg(root)
-        .arg("remote")
-        .read()
-        .ok()?;
-    let remotes: Vec<&str> = out
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    match remotes.as_slice() {
-        [one] => Some((*one).to_string()),
-        many => many.contains(&"origin").then(|| "origin".to_string()),
-    }
-}
-
-fn registry_failure(err: crate::registry::RegistryError) -> anyhow::Error {
-    let mut failure = Failure::failed(err.message);
-    failure.help = err.help;
-    failure.into()
 }
 
 fn eprint_prompt(text: &str) {

@@ -8,7 +8,7 @@ use crate::cli::{Format, GlobalArgs, StatusArgs};
 use crate::error::Failure;
 use crate::journal::{Journal, Kind};
 use crate::project::Project;
-use crate::registry::{RegistryError, Targets};
+use crate::registry::Targets;
 use crate::shell::Shell;
 
 /// The `status --published --format json` schema.
@@ -46,11 +46,7 @@ struct PackageLive {
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
     let project = Project::load(&global.load_options())?;
     let targets = Targets::resolve(&project, &args.registries.overrides())?;
-    let failure = |err: RegistryError| {
-        let mut f = Failure::failed(err.message);
-        f.help = err.help;
-        f
-    };
+    let failure = Failure::from;
     shell.status(
         "Checking",
         format!(

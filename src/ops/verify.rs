@@ -20,11 +20,7 @@ struct Report<'a> {
 pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Result<i32> {
     crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
-    let tag = args.tag.clone().or_else(|| {
-        (std::env::var("GITHUB_REF_TYPE").as_deref() == Ok("tag"))
-            .then(|| std::env::var("GITHUB_REF_NAME").ok())
-            .flatten()
-    });
+    let tag = args.tag.clone().or_else(super::ci_tag);
     let git = crate::project::git::inspect(&project.root)?;
     let targets = if args.offline {
         None

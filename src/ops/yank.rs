@@ -2,11 +2,12 @@
 //! no API for yanking, so the page where it is done is printed; `--tag` deletes the tag.
 use crate::cli::{GlobalArgs, YankArgs};
 use crate::error::Failure;
-use crate::exec::cmd::{Cmd, Kind};
+use crate::exec::cmd::Cmd;
+use crate::exec::{Executor, Mode};
 use crate::plan::publish as plan;
 use crate::project::Project;
 use crate::registry::Targets;
-use crate::shell::{Shell, Verbosity};
+use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Result<i32> {
     crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
@@ -18,11 +19,10 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
     let targets = Targets::resolve(&project, &args.registries.overrides())?;
     let mut steps: Vec<(String, Cmd)> = Vec::new();
     for member in project.unit_members().filter(|m| m.publish) {
-        let published = targets.crates.versions(&member.name).map_err(|err| {
-            let mut failure = Failure::failed(err.message);
-            failure.help = err.help;
-            failure
-        })?;
+        let published = targets
+            .crates
+            .versions(&member.name)
+            .map_err(Failure::from)?;
         match published.iter().find(|v| v.version == version) {
             None => shell.note(format!(
                 "{} {version} is not on {}: nothing to yank",
@@ -48,31 +48,21 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         if crate::project::git::tag_commit(&project.root, &tag).is_some() {
             steps.push((format!("tag {tag}"), plan::delete_tag(&project.root, &tag)));
         }
-        let remote = Cmd::git(Kind::Read)
-            .arg("-C")
-            .arg(&project.root)
-            .arg("remote")
-            .read()
-            .unwrap_or_default();
-        let remote = remote
-            .lines()
-            .find(|r| *r == "origin")
-            .or_else(|| remote.lines().next());
+        let remote = crate::project::git::remote(&project.root);
         if let Some(remote) = remote {
             steps.push((
                 format!("tag {tag} on {remote}"),
-                plan::delete_remote_tag(&project.root, remote, &tag),
+                plan::delete_remote_tag(&project.root, &remote, &tag),
             ));
         }
     }
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Execute
+    };
     for (what, cmd) in &steps {
-        shell.status("Yanking", what);
-        if args.dry_run {
-            shell.status("Would run", format!("`{cmd}`"));
-        } else {
-            shell.verbose(format!("     Running `{cmd}`"));
-            cmd.run(shell.verbosity() >= Verbosity::Verbose)?;
-        }
+        Executor { mode, shell }.run("Yanking", what, cmd)?;
     }
     // Nothing to run for PyPI: say where, and which release.
     if let Ok(pep440) = crate::version::to_pep440(&version) {

@@ -115,3 +115,17 @@ pub fn tag_commit(dir: &Path, tag: &str) -> Option<String> {
         ],
     )
 }
+
+/// The remote tags go to: the only one, or `origin` among several.
+pub fn remote(dir: &Path) -> Option<String> {
+    let out = read(dir, &["remote"])?;
+    let remotes: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    match remotes.as_slice() {
+        [one] => Some((*one).to_string()),
+        many => many.contains(&"origin").then(|| "origin".to_string()),
+    }
+}

@@ -39,6 +39,15 @@ impl RegistryError {
     }
 }
 
+/// A failed look-up that stops a command: exit 1, its message and hint.
+impl From<RegistryError> for crate::error::Failure {
+    fn from(err: RegistryError) -> Self {
+        let mut failure = crate::error::Failure::failed(err.message);
+        failure.help = err.help;
+        failure
+    }
+}
+
 /// The hint for failures that a retry or working offline gets past.
 const NETWORK_HELP: &str = "check your network or pass `--offline`";
 
