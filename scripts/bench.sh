@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Benchmark cargo-pyrelease against its floor, `cargo metadata --no-deps`.
 #
-# usage: scripts/bench.sh [--quick] [--bin PATH] [--out DIR]
+# usage: scripts/bench.sh [--quick] [--rounds N] [--bin PATH] [--out DIR]
 #
-#   --quick     5 runs per command, generated workspaces of 10, 50 and 500 crates only
-#               (default: hyperfine's run count, 10, 50, 100 and 500 crates)
+#   --quick     3 rounds of 5 runs per command, generated workspaces of 10, 50 and 500
+#               crates only (default: 5 rounds of 10 runs, 10, 50, 100 and 500 crates)
+#   --rounds N  rounds per fixture (see below)
 #   --bin PATH  benchmark this cargo-pyrelease binary instead of building one
 #   --out DIR   where hyperfine's JSON exports go (default: <target dir>/bench)
 #
-# Builds `cargo build --release` once in the repository holding this script, then runs one
-# hyperfine invocation (`--warmup 3 --export-json`) per fixture:
+# Builds `cargo build --release` once in the repository holding this script, then runs
+# hyperfine (`--warmup 3 --export-json`) on each fixture once per round:
 #   - a copy of testdata/shape1-dynamic: the floor, `status`, `sync --check`, `verify --offline`;
 #   - workspaces made by scripts/gen-workspace.py: the floor, `bump minor --dry-run
 #     --allow-dirty` and a real `bump minor --allow-dirty`, every run (the floor too)
-#     preceded by a `--prepare` that restores the workspace from a pristine copy.
+#     preceded by a `--prepare` that restores the workspace from a pristine copy (and
+#     `sync`s, so no run pays for flushing the copy).
 # A command the binary does not know (checked with `cargo-pyrelease help <cmd>`) is skipped.
-# Prints mean times, the ratio to the floor of the same run, and PASS/FAIL against the targets:
+# Each round gives each command's mean and its ratio to the floor of that round; the report
+# shows the median over rounds. A shared machine drifts between fast and slow phases that
+# outlast one command's runs: a ratio taken within a round, and the median of rounds, keeps a
+# phase from landing on one command only.
+# Prints mean times, the ratio to the floor, and PASS/FAIL against the targets:
 #   status, sync --check, verify --offline  <= 1.3 x floor
 #   bump at 500 crates                      <= 1.5 x floor
 #   bump mean at 500 crates / at 50 crates  <= 12
@@ -33,9 +39,15 @@ note() {
 quick=0
 bin=""
 out=""
+want_rounds=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) quick=1 ;;
+        --rounds)
+            [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || die "--rounds needs a positive number"
+            want_rounds=$2
+            shift
+            ;;
         --bin)
             [[ $# -ge 2 ]] || die "--bin needs a path"
             bin=$2
@@ -65,10 +77,13 @@ command -v cargo >/dev/null || die "cargo is not on PATH"
 if [[ $quick -eq 1 ]]; then
     sizes=(10 50 500)
     runs=(--runs 5)
+    rounds=3
 else
     sizes=(10 50 100 500)
-    runs=()
+    runs=(--runs 10)
+    rounds=5
 fi
+[[ -z $want_rounds ]] || rounds=$want_rounds
 
 # --- hyperfine --------------------------------------------------------------------------------
 if ! command -v hyperfine >/dev/null; then
@@ -109,7 +124,7 @@ cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work" # hyperfine runs from here: never from inside a directory a --prepare deletes
 
-manifest=$work/manifest.tsv # group, json, ignore-failure flag, labels joined by '|'
+manifest=$work/manifest.tsv # group, jsons joined by ',', ignore-failure flag, labels joined by '|'
 skipped=$work/skipped.tsv   # group, label, reason
 : >"$manifest"
 : >"$skipped"
@@ -147,7 +162,7 @@ bench() {
     local group=$1 prepare=$2
     shift 2
     local args=() labels=() ignore=0
-    local json=$out/$group.json
+    local json
     while [[ $# -gt 0 ]]; do
         labels+=("$1")
         args+=(-n "$1" "$2")
@@ -160,11 +175,17 @@ bench() {
         ignore=1
         args=(--ignore-failure "${args[@]}")
     fi
-    note "benchmarking $group: ${labels[*]}"
-    hyperfine "${shell_opt[@]}" --warmup 3 "${runs[@]}" --export-json "$json" "${args[@]}" >&2
-    local joined
+    local jsons=() round
+    for ((round = 1; round <= rounds; round++)); do
+        note "benchmarking $group, round $round of $rounds: ${labels[*]}"
+        json=$out/$group.round$round.json
+        hyperfine "${shell_opt[@]}" --warmup 3 "${runs[@]}" --export-json "$json" "${args[@]}" >&2
+        jsons+=("$json")
+    done
+    local joined all
     joined=$(printf '%s|' "${labels[@]}")
-    printf '%s\t%s\t%s\t%s\n' "$group" "$json" "$ignore" "${joined%|}" >>"$manifest"
+    all=$(printf '%s,' "${jsons[@]}")
+    printf '%s\t%s\t%s\t%s\n' "$group" "${all%,}" "$ignore" "${joined%|}" >>"$manifest"
 }
 
 # preflight GROUP LABEL DIR [RESTORE] -- WORDS...: run once; 0 ok, 1 ok but timed with
@@ -232,7 +253,9 @@ else
         python3 "$repo/scripts/gen-workspace.py" "$n" "$pristine" || die "gen-workspace.py $n failed"
         git_snapshot "$pristine"
         restore=$work/$group.restore.sh
-        printf 'rm -rf %q && cp -a %q %q\n' "$ws" "$pristine" "$ws" >"$restore"
+        # `sync`: the copy's dirty pages are flushed before the clock starts, so a
+        # command that fsyncs (a real bump) pays for its own writes, not the copy's.
+        printf 'rm -rf %q && cp -a %q %q && sync\n' "$ws" "$pristine" "$ws" >"$restore"
         bash "$restore"
         mp=$ws/Cargo.toml
         pairs=("floor: cargo metadata" "$(quote cargo metadata --no-deps --format-version 1 --manifest-path "$mp")")
@@ -251,6 +274,7 @@ fi
 # --- report -----------------------------------------------------------------------------------
 python3 - "$manifest" "$skipped" <<'PY'
 import json
+import statistics
 import sys
 
 manifest, skipped = sys.argv[1], sys.argv[2]
@@ -272,13 +296,22 @@ def verdict(value, limit):
 
 with open(manifest, encoding="utf-8") as f:
     entries = [line.rstrip("\n").split("\t") for line in f if line.strip()]
-for group, path, ignore, labels in entries:
+for group, paths, ignore, labels in entries:
     labels = labels.split("|")
-    with open(path, encoding="utf-8") as f:
-        results = json.load(f)["results"]
-    floor = results[0]["mean"]
-    for i, (label, r) in enumerate(zip(labels, results)):
-        ratio = r["mean"] / floor
+    rounds = []
+    for path in paths.split(","):
+        with open(path, encoding="utf-8") as f:
+            rounds.append(json.load(f)["results"])
+    for i, label in enumerate(labels):
+        # Each round's ratio is to the floor of the same round; the median of rounds
+        # is reported (and the median of the round means, with their spread).
+        ratio = statistics.median(rs[i]["mean"] / rs[0]["mean"] for rs in rounds)
+        means = [rs[i]["mean"] for rs in rounds]
+        r = {
+            "mean": statistics.median(means),
+            "spread": (max(means) - min(means)) / 2,
+            "exit_codes": [c for rs in rounds for c in rs[i].get("exit_codes", [])],
+        }
         target, result = "", ""
         if group == "shape1-dynamic" and i > 0:
             target, result = verdict(ratio, READ_ONLY_TARGET)
@@ -290,7 +323,7 @@ for group, path, ignore, labels in entries:
         exits = sorted({c for c in r.get("exit_codes", []) if c})
         if exits:
             label += f" (exit {','.join(map(str, exits))})"
-        rows.append((group, label, f"{r['mean'] * 1000:.1f} ± {r['stddev'] * 1000:.1f}",
+        rows.append((group, label, f"{r['mean'] * 1000:.1f} ± {r['spread'] * 1000:.1f}",
                      f"{ratio:.2f}", target, result))
 
 with open(skipped, encoding="utf-8") as f:
@@ -305,6 +338,8 @@ print()
 for row in [head] + rows:
     print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
 
+print(f"\nmean ms: the median of {len(rounds)} round means, ± half their range; "
+      "x floor: the median of the rounds' ratios to their own floor")
 print()
 any_scaling = False
 for label, means in bump_means.items():

@@ -144,12 +144,19 @@ impl Shell {
         }
     }
 
-    /// A unified diff on stdout, colored on a terminal.
+    /// A unified diff on stdout, colored on a terminal. Written at once, not line
+    /// by line: a large workspace's dry run prints thousands of lines.
     pub fn diff(&self, diff: &str) {
+        if diff.is_empty() {
+            return;
+        }
+        if !self.stdout_color {
+            self.out(diff.trim_end_matches('\n'));
+            return;
+        }
+        let mut colored = String::with_capacity(diff.len() * 2);
         for line in diff.lines() {
-            let style = if !self.stdout_color {
-                None
-            } else if line.starts_with("+++") || line.starts_with("---") {
+            let style = if line.starts_with("+++") || line.starts_with("---") {
                 Some(BOLD)
             } else if line.starts_with('+') {
                 Some(AnsiColor::Green.on_default())
@@ -160,11 +167,15 @@ impl Shell {
             } else {
                 None
             };
+            if !colored.is_empty() {
+                colored.push('\n');
+            }
             match style {
-                Some(style) => self.out(format!("{style}{line}{style:#}")),
-                None => self.out(line),
+                Some(style) => colored.push_str(&format!("{style}{line}{style:#}")),
+                None => colored.push_str(line),
             }
         }
+        self.out(colored);
     }
 }
 

@@ -750,6 +750,75 @@ fn equal_version_is_refused() {
     );
 }
 
+/// shape1-dynamic as if 0.3.1 had been set by hand and never released: its changelog
+/// section and link are gone, and `[Unreleased]` compares from 0.3.0.
+fn unreleased_current_version(fixture: &Fixture) {
+    let text = fixture.read("CHANGELOG.md");
+    let start = text.find("## [0.3.1]").unwrap();
+    let end = text.find("## [0.3.0]").unwrap();
+    let text = format!("{}{}", &text[..start], &text[end..])
+        .replace(
+            "[0.3.1]: https://github.com/example/fastparse/compare/v0.3.0...v0.3.1\n",
+            "",
+        )
+        .replace("compare/v0.3.1...HEAD", "compare/v0.3.0...HEAD");
+    fixture.write("CHANGELOG.md", &text);
+}
+
+/// `bump VERSION` at the current version is the first release of that version:
+/// nothing but the changelog changes, and it compares with the newest release it has.
+#[test]
+fn first_release_of_the_current_version_rolls_only_the_changelog() {
+    let fixture = Fixture::git("shape1-dynamic");
+    unreleased_current_version(&fixture);
+    fixture.sh("git", &["commit", "-qam", "0.3.1 set by hand"]);
+    let text = bump_ok(&fixture, &["0.3.1", "--commit", "--tag"]);
+    snapshot("bump/first-release.txt", &text);
+    assert_eq!(
+        fixture.sh("git", &["show", "--name-only", "--format=", "HEAD"]),
+        "CHANGELOG.md\n",
+        "only the changelog changed"
+    );
+    let changelog = fixture.read("CHANGELOG.md");
+    assert!(
+        changelog.contains("## [Unreleased]\n\n## [0.3.1] - 2026-11-25\n\n### Added\n\n- `count_records` accepts CRLF line endings."),
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains("[Unreleased]: https://github.com/example/fastparse/compare/v0.3.1...HEAD\n[0.3.1]: https://github.com/example/fastparse/compare/v0.3.0...v0.3.1\n"),
+        "{changelog}"
+    );
+    assert_eq!(fixture.sh("git", &["cat-file", "-t", "v0.3.1"]), "tag\n");
+
+    // Once released, the same command is refused: the section is there now.
+    let out = bump(&fixture, &["0.3.1"]);
+    assert_eq!(out.code, 2, "{}", out.render(&fixture.root));
+    assert!(
+        out.stderr
+            .contains("the changelog has its section (line 10): 0.3.1 is released"),
+        "{}",
+        out.render(&fixture.root)
+    );
+}
+
+#[test]
+fn first_release_is_refused_once_tagged() {
+    let fixture = Fixture::git("shape1-dynamic");
+    unreleased_current_version(&fixture);
+    fixture.sh("git", &["commit", "-qam", "0.3.1 set by hand"]);
+    fixture.sh("git", &["tag", "v0.3.1"]);
+    let before = fixture.tree();
+    let out = bump(&fixture, &["0.3.1"]);
+    let text = out.render(&fixture.root);
+    assert_eq!(out.code, 2, "{text}");
+    snapshot("bump/refused/first-release-tagged.txt", &text);
+    assert_same_tree(
+        &before,
+        &fixture.tree(),
+        "first release of a tagged version",
+    );
+}
+
 #[test]
 fn dev_after_alpha_is_refused_as_the_orders_disagree() {
     let to_alpha = |f: &Fixture| {

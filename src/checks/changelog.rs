@@ -24,7 +24,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                 "changelog-no-section",
                 Some((path, at)),
                 format!("the changelog has no section for {version}"),
-                "`cargo pyrelease bump` turns `[Unreleased]` into the version's section; or add a `## [VERSION] - DATE` heading by hand",
+                format!("`cargo pyrelease bump {version}` turns `[Unreleased]` into its section (the first release of the current version; `bump patch|minor|major` for the next one); or add a `## [{version}] - DATE` heading by hand"),
             );
         }
         Some(section) => {

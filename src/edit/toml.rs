@@ -149,7 +149,17 @@ pub fn update_requirements(
     crates: &BTreeSet<String>,
     new: &Version,
 ) -> Result<(String, usize), EditError> {
-    let doc = parse(manifest)?;
+    update_parsed_requirements(&parse(manifest)?, manifest, crates, new)
+}
+
+/// [`update_requirements`] of a manifest already parsed, with spans, from `manifest`:
+/// the model holds every member parsed, and a second parse is most of the cost.
+pub fn update_parsed_requirements<S>(
+    doc: &Document<S>,
+    manifest: &str,
+    crates: &BTreeSet<String>,
+    new: &Version,
+) -> Result<(String, usize), EditError> {
     let root = doc.as_table();
 
     let mut tables: Vec<(String, &dyn TableLike)> = Vec::new();

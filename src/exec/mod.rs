@@ -164,22 +164,34 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     // From here Ctrl-C is rolled back rather than ending the program, so it cannot
     // leave a journal behind while the files are still consistent.
     WRITING.store(true, Ordering::SeqCst);
-    let journal = journal::begin(edits).inspect_err(|_| WRITING.store(false, Ordering::SeqCst))?;
     // New files may need new folders (`.github/workflows`): made before staging,
     // because the temp file is staged beside its target; removed again on failure.
+    // The journal is written while the files are staged: both are flushed to disk
+    // before the first rename, and neither waits for the other.
     let mut made_dirs = Vec::new();
-    let staged = edits
-        .iter()
-        .filter(|edit| edit.created)
-        .try_for_each(|edit| make_parents(&edit.path, &mut made_dirs))
-        .and_then(|()| stage_all(edits));
-    let staged = match staged {
-        Ok(staged) => staged,
-        Err(err) => {
+    let (journal, staged) = std::thread::scope(|scope| {
+        let journal = scope.spawn(|| journal::begin(edits));
+        let staged = edits
+            .iter()
+            .filter(|edit| edit.created)
+            .try_for_each(|edit| make_parents(&edit.path, &mut made_dirs))
+            .and_then(|()| stage_all(edits));
+        let journal = journal
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (journal, staged)
+    });
+    let (journal, staged) = match (journal, staged) {
+        (Ok(journal), Ok(staged)) => (journal, staged),
+        (journal, staged) => {
             WRITING.store(false, Ordering::SeqCst);
+            // Staged files, if any, are deleted here (on drop), before their folders.
+            let staged = staged.err();
             remove_dirs(&made_dirs);
-            journal::end(&journal)?;
-            return Err(err);
+            if let Ok(journal) = &journal {
+                journal::end(journal)?;
+            }
+            return Err(staged.or(journal.err()).expect("one of them failed"));
         }
     };
 
@@ -200,8 +212,8 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
 /// flushed to disk (`fsync`) before any rename, and flushes of separate files overlap,
 /// which is most of the write time of a large workspace's bump.
 fn stage_all(edits: &[FileEdit]) -> anyhow::Result<Vec<Staged<'_>>> {
-    const PER_THREAD: usize = 32;
-    const MAX_THREADS: usize = 8;
+    const PER_THREAD: usize = 8;
+    const MAX_THREADS: usize = 16;
     let threads = edits.len().div_ceil(PER_THREAD).clamp(1, MAX_THREADS);
     let chunk = edits.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -335,7 +347,8 @@ fn stage(path: &Path, text: &str, like: Option<&Path>) -> anyhow::Result<tempfil
         let perms = std::fs::metadata(like)
             .with_context(|| format!("failed to read `{}`", like.display()))?
             .permissions();
-        std::fs::set_permissions(temp.path(), perms)
+        temp.as_file()
+            .set_permissions(perms)
             .with_context(|| format!("failed to copy the permissions of `{}`", like.display()))?;
     }
     Ok(temp)

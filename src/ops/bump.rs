@@ -10,12 +10,30 @@ use crate::version::{Level, PreKind, Target};
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
     let request = request(args)?;
     crate::exec::journal::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
-    let project = Project::load(&global.load_options())?;
-    let git = crate::project::git::state(&project.root)?;
+    let (project, early) =
+        Project::load_beside(&global.load_options(), crate::project::git::status)?;
+    let git = crate::project::git::state(early, &project.root)?;
     let ignored = match &git {
         Some(_) if request.commit => git_ignored(&project.root)?,
         _ => Vec::new(),
     };
+    // A first release keeps the version: its tag must not exist yet, `--tag` or not.
+    if crate::plan::bump::first_release(&project, &request)?
+        && tag_exists(&project.root, &project.tag())
+    {
+        return Err(Failure::usage(format!(
+            "already at `{}`, and the tag `{}` exists: {} is released",
+            project.version,
+            project.tag(),
+            project.version
+        ))
+        .help(
+            crate::plan::bump::same_version(&project, &request)
+                .help
+                .unwrap_or_default(),
+        )
+        .into());
+    }
     let bump = crate::plan::bump::plan(&project, git.as_ref(), &request, &ignored)?;
     if request.tag && tag_exists(&project.root, &bump.tag) {
         return Err(
@@ -27,16 +45,28 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
                 .into(),
         );
     }
-    shell.status(
-        "Bumping",
-        format!(
-            "{} {} -> {} (PEP 440: {})",
-            project.primary().name,
-            bump.old,
-            bump.new,
-            bump.pep440
-        ),
-    );
+    if bump.first {
+        shell.status(
+            "Releasing",
+            format!(
+                "{} {} as it is (PEP 440: {}): its first release, the changelog's `[Unreleased]` becomes its section",
+                project.primary().name,
+                bump.new,
+                bump.pep440
+            ),
+        );
+    } else {
+        shell.status(
+            "Bumping",
+            format!(
+                "{} {} -> {} (PEP 440: {})",
+                project.primary().name,
+                bump.old,
+                bump.new,
+                bump.pep440
+            ),
+        );
+    }
     let mode = if args.dry_run {
         Mode::DryRun
     } else {

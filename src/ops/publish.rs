@@ -122,7 +122,7 @@ impl Release<'_> {
             "Verifying",
             format!("{} {}", project.primary().name, project.version),
         );
-        let git = crate::project::git::inspect(&project.root)?;
+        let git = crate::project::git::inspect(None, &project.root)?;
         self.in_git = git.is_some();
         let ctx = Context {
             tag,

@@ -19,9 +19,10 @@ struct Report<'a> {
 
 pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Result<i32> {
     crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
-    let project = Project::load(&global.load_options())?;
+    let (project, early) =
+        Project::load_beside(&global.load_options(), crate::project::git::status)?;
     let tag = args.tag.clone().or_else(super::ci_tag);
-    let git = crate::project::git::inspect(&project.root)?;
+    let git = crate::project::git::inspect(early, &project.root)?;
     let targets = if args.offline {
         None
     } else {

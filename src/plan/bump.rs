@@ -27,6 +27,8 @@ pub struct BumpRequest {
 
 #[derive(Debug)]
 pub struct Bump {
+    /// The current version released as it is (see [`first_release`]).
+    pub first: bool,
     pub old: semver::Version,
     pub new: semver::Version,
     pub pep440: String,
@@ -43,8 +45,12 @@ pub fn plan(
     ignored: &[std::path::PathBuf],
 ) -> anyhow::Result<Bump> {
     let old = &project.version;
-    let new =
-        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?;
+    let first = first_release(project, req)?;
+    let new = if first {
+        old.clone()
+    } else {
+        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?
+    };
     let pep440 = version::to_pep440(&new)
         .map_err(version_failure)?
         .to_string();
@@ -75,18 +81,35 @@ pub fn plan(
 
     // Every requirement on a released crate, anywhere in the workspace.
     let released: BTreeSet<String> = project.unit_members().map(|m| m.name.clone()).collect();
+    // cargo metadata lists every dependency of every member (all kinds, all targets):
+    // a manifest with none on a released crate has no requirement to update, and is
+    // not parsed again. The root always is, for `[workspace.dependencies]`.
     let manifests = ws
         .members
         .iter()
-        .map(|m| (&m.manifest, m.text.as_str()))
+        .filter(|m| {
+            m.manifest == ws.manifest
+                || m.package
+                    .dependencies
+                    .iter()
+                    .any(|d| released.contains(&d.name))
+        })
+        .map(|m| (&m.manifest, m.text.as_str(), &m.doc))
         .chain(
             ws.root_doc
                 .as_ref()
-                .map(|(text, _)| (&ws.manifest, text.as_str())),
+                .map(|(text, doc)| (&ws.manifest, text.as_str(), doc)),
         );
-    for (path, text) in manifests {
+    for (path, text, doc) in manifests {
         edits.edit_known(path, text, |t| {
-            tomledit::update_requirements(t, &released, &new)
+            // The model's parse serves while the file is as read; a manifest that
+            // already carries its new version is parsed again.
+            let updated = if t == text {
+                tomledit::update_parsed_requirements(doc, t, &released, &new)
+            } else {
+                tomledit::update_requirements(t, &released, &new)
+            };
+            updated
                 .map(|(text, _)| text)
                 .map_err(|e| toml_error(path, e))
         })?;
@@ -121,9 +144,24 @@ pub fn plan(
             .help("merge them into one section, then bump again")
             .into());
         }
+        // A first release of the current version compares with the newest release
+        // the changelog has, if any (a version set by hand), not with itself.
+        let previous = if first {
+            changelog
+                .parsed
+                .latest_release()
+                .and_then(|s| match &s.kind {
+                    crate::project::changelog::SectionKind::Release { version } => {
+                        Some(version.clone())
+                    }
+                    crate::project::changelog::SectionKind::Unreleased => None,
+                })
+        } else {
+            Some(old.to_string())
+        };
         let edit = ReleaseEdit {
             version: &new.to_string(),
-            previous: Some(&old.to_string()),
+            previous: previous.as_deref(),
             date: &req.date,
             tag_prefix: &project.config.tag_prefix,
         };
@@ -207,12 +245,55 @@ pub fn plan(
         });
     }
     Ok(Bump {
+        first,
         old: old.clone(),
         new,
         pep440,
         tag,
         plan: Plan { edits, steps },
     })
+}
+
+/// `bump VERSION` naming the current version releases it as it is, the first time:
+/// a project starts at `0.1.0` (`cargo new`) and its first release is that version.
+/// It is allowed while the changelog has an `[Unreleased]` section and none for the
+/// version; the caller has checked that its tag does not exist. True for such a
+/// release, false for an ordinary bump.
+pub fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
+    let old = &project.version;
+    let Target::Exact(wanted) = &req.target else {
+        return Ok(false);
+    };
+    if wanted != old || req.pre.is_some() {
+        return Ok(false);
+    }
+    let Some(changelog) = &project.changelog else {
+        return Err(version_failure(same_version(project, req)));
+    };
+    let pep440 = project.pep440.as_deref().unwrap_or_default();
+    let section = changelog
+        .parsed
+        .release(&old.to_string())
+        .or_else(|| changelog.parsed.release(pep440));
+    if let Some(section) = section {
+        return Err(Failure::usage(format!(
+            "already at `{old}`, and the changelog has its section (line {}): {old} is released",
+            section.line
+        ))
+        .at(&changelog.path, Some(section.line))
+        .help(same_version(project, req).help.unwrap_or_default())
+        .into());
+    }
+    if changelog.parsed.unreleased().is_none() {
+        return Err(version_failure(same_version(project, req)));
+    }
+    Ok(true)
+}
+
+/// The refusal of a bump to the current version, whose help names the next ones.
+pub fn same_version(project: &Project, req: &BumpRequest) -> version::VersionError {
+    version::bump(&project.version, &req.target, req.pre, req.allow_downgrade)
+        .expect_err("the same version is always refused")
 }
 
 fn is_ignored(path: &std::path::Path, ignored: &[std::path::PathBuf]) -> bool {

@@ -9,9 +9,10 @@ pub struct GitState {
     pub dirty: Vec<PathBuf>,
 }
 
-/// The state of the repository holding `dir`, or `None` outside a git repository.
-pub fn state(dir: &Path) -> anyhow::Result<Option<GitState>> {
-    Ok(inspect(dir)?.map(|(state, _)| state))
+/// The state of the repository holding `dir`, or `None` outside a git repository;
+/// `early` as in [`inspect`].
+pub fn state(early: Option<Status>, dir: &Path) -> anyhow::Result<Option<GitState>> {
+    Ok(inspect(early, dir)?.map(|(state, _)| state))
 }
 
 /// What `verify` needs to know of the repository.
@@ -23,16 +24,26 @@ pub struct Head {
     pub behind: Option<u64>,
 }
 
-/// Dirty files, HEAD, branch and how far behind its upstream, from one `git status`
-/// (porcelain v2 with `--branch` carries all of it): `verify` runs in pre-commit hooks,
-/// where every process counts.
-pub fn inspect(dir: &Path) -> anyhow::Result<Option<(GitState, Head)>> {
-    // The top is where `.git` is (a folder, or a file in worktrees and submodules):
-    // found on disk rather than by one more process.
-    let Some(top) = dir.ancestors().find(|d| d.join(".git").exists()) else {
-        return Ok(None);
-    };
-    let Ok(status) = Cmd::git(Kind::Read)
+/// The output of `git status` in one repository, before it is narrowed to a project.
+pub struct Status {
+    /// The repository's top folder, symlinks resolved.
+    top: PathBuf,
+    out: String,
+}
+
+/// The top of the repository holding `dir`: where `.git` is (a folder, or a file in
+/// worktrees and submodules), found on disk rather than by one more process.
+fn top_of(dir: &Path) -> Option<PathBuf> {
+    let top = dir.ancestors().find(|d| d.join(".git").exists())?;
+    Some(top.canonicalize().unwrap_or_else(|_| top.to_path_buf()))
+}
+
+/// `git status` of the repository holding `dir`, or `None` outside one. Run from any
+/// folder of the repository it says the same, so it can start before the project's
+/// root is known (see `Project::load_beside`).
+pub fn status(dir: &Path) -> Option<Status> {
+    let top = top_of(dir)?;
+    let out = Cmd::git(Kind::Read)
         .args([
             "status",
             "--porcelain=v2",
@@ -42,40 +53,58 @@ pub fn inspect(dir: &Path) -> anyhow::Result<Option<(GitState, Head)>> {
         ])
         .cwd(dir)
         .read()
-    else {
-        return Ok(None);
-    };
-    // Only the project's own files count: in a monorepo, work elsewhere is not
-    // part of this release.
-    let here = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let top = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
-    let mut dirty = Vec::new();
-    let mut head = Head::default();
-    let mut entries = status.split('\0').filter(|e| !e.is_empty());
-    while let Some(entry) = entries.next() {
-        let path = match entry.split_once(' ') {
-            Some(("#", header)) => {
-                read_header(header, &mut head);
-                continue;
-            }
-            // Ordinary and unmerged changes: the path follows 8 and 10 fields.
-            Some(("1", rest)) => rest.splitn(8, ' ').nth(7),
-            Some(("u", rest)) => rest.splitn(10, ' ').nth(9),
-            // A rename or copy: 9 fields, and the old name as the next entry.
-            Some(("2", rest)) => {
-                entries.next();
-                rest.splitn(9, ' ').nth(8)
-            }
-            Some(("?", path)) => Some(path),
-            _ => None,
-        };
-        let Some(path) = path else { continue };
-        let path = top.join(path);
-        if path.starts_with(&here) {
-            dirty.push(dir.join(path.strip_prefix(&here).unwrap_or(&path)));
-        }
+        .ok()?;
+    Some(Status { top, out })
+}
+
+/// Dirty files, HEAD, branch and how far behind its upstream, from one `git status`
+/// (porcelain v2 with `--branch` carries all of it): `verify` runs in pre-commit hooks,
+/// where every process counts. `early` is a status taken before `dir` was known; it is
+/// used when it is of the same repository.
+pub fn inspect(early: Option<Status>, dir: &Path) -> anyhow::Result<Option<(GitState, Head)>> {
+    if let Some(scoped) = early.and_then(|s| s.scope(dir)) {
+        return Ok(Some(scoped));
     }
-    Ok(Some((GitState { dirty }, head)))
+    Ok(status(dir).and_then(|s| s.scope(dir)))
+}
+
+impl Status {
+    /// What this status says of `dir`, if `dir` is in the same repository.
+    fn scope(&self, dir: &Path) -> Option<(GitState, Head)> {
+        if top_of(dir)? != self.top {
+            return None;
+        }
+        // Only the project's own files count: in a monorepo, work elsewhere is not
+        // part of this release. Porcelain paths are relative to the top.
+        let here = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let mut dirty = Vec::new();
+        let mut head = Head::default();
+        let mut entries = self.out.split('\0').filter(|e| !e.is_empty());
+        while let Some(entry) = entries.next() {
+            let path = match entry.split_once(' ') {
+                Some(("#", header)) => {
+                    read_header(header, &mut head);
+                    continue;
+                }
+                // Ordinary and unmerged changes: the path follows 8 and 10 fields.
+                Some(("1", rest)) => rest.splitn(8, ' ').nth(7),
+                Some(("u", rest)) => rest.splitn(10, ' ').nth(9),
+                // A rename or copy: 9 fields, and the old name as the next entry.
+                Some(("2", rest)) => {
+                    entries.next();
+                    rest.splitn(9, ' ').nth(8)
+                }
+                Some(("?", path)) => Some(path),
+                _ => None,
+            };
+            let Some(path) = path else { continue };
+            let path = self.top.join(path);
+            if path.starts_with(&here) {
+                dirty.push(dir.join(path.strip_prefix(&here).unwrap_or(&path)));
+            }
+        }
+        Some((GitState { dirty }, head))
+    }
 }
 
 fn read_header(header: &str, head: &mut Head) {

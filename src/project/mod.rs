@@ -4,12 +4,15 @@ pub mod cargo_config;
 pub mod changelog;
 pub mod config;
 pub mod git;
+pub mod prefetch;
 pub mod pyproject;
+pub mod walk;
 pub mod workspace;
 
 use std::path::{Path, PathBuf};
 
 use self::config::Config;
+use self::prefetch::Prefetch;
 use self::pyproject::{PyProject, PyVersion, Skipped};
 use self::workspace::Workspace;
 use crate::error::Failure;
@@ -35,7 +38,9 @@ pub struct ChangelogFile {
 pub struct Project {
     /// The folder paths are shown relative to: the workspace root or the search root.
     pub root: PathBuf,
-    pub workspace: Workspace,
+    /// Never freed: a command ends with the process, and freeing every parsed
+    /// manifest of a large workspace would add ~10 ms to its exit.
+    pub workspace: std::mem::ManuallyDrop<Workspace>,
     pub config: Config,
     pub packages: Vec<PyProject>,
     pub skipped: Vec<Skipped>,
@@ -82,6 +87,17 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 impl Project {
     pub fn load(opts: &LoadOptions) -> anyhow::Result<Self> {
+        Ok(Self::load_beside(opts, |_| ())?.0)
+    }
+
+    /// Loads the project while `side` runs on another thread, given the folder
+    /// the search starts from (the manifest's, or the current one). `cargo
+    /// metadata` is the floor of every command: what can run beside it (a `git
+    /// status`, the tree walk, parsing the members) costs no wall time.
+    pub fn load_beside<T: Send>(
+        opts: &LoadOptions,
+        side: impl FnOnce(&Path) -> T + Send,
+    ) -> anyhow::Result<(Self, T)> {
         let cwd = std::env::current_dir()?;
         let start = match &opts.manifest_path {
             Some(path) => {
@@ -98,10 +114,35 @@ impl Project {
             }
             None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
         };
-        let home = start.as_deref().map(workspace::load).transpose()?;
+        let dir = start
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(&cwd)
+            .to_path_buf();
+        let (meta, mut prefetch, beside) = std::thread::scope(|s| {
+            let beside = s.spawn(|| side(&dir));
+            let meta = start
+                .as_deref()
+                .map(|m| s.spawn(move || workspace::metadata(m)));
+            let prefetch = Prefetch::read(&dir, start.as_deref());
+            let meta = meta.map(joined).transpose();
+            (meta, prefetch, joined(beside))
+        });
+        let home = meta?
+            .map(|m| workspace::from_metadata(m, &mut prefetch))
+            .transpose()?;
+        Ok((Self::assemble(opts, &cwd, home, prefetch)?, beside))
+    }
+
+    fn assemble(
+        opts: &LoadOptions,
+        cwd: &Path,
+        home: Option<Workspace>,
+        prefetch: Prefetch,
+    ) -> anyhow::Result<Self> {
         let search_root = home
             .as_ref()
-            .map_or_else(|| cwd.clone(), |w| w.root.clone());
+            .map_or_else(|| cwd.to_path_buf(), |w| w.root.clone());
 
         // Configuration lives in the manifest the user pointed at; without one,
         // in the root manifest of the maturin crate's workspace (read below).
@@ -109,7 +150,9 @@ impl Project {
             Some(ws) => read_config(ws)?,
             None => Config::default(),
         };
-        let (mut packages, mut skipped) = select_pyprojects(&search_root, &config, &opts.packages)?;
+        let found = (prefetch.dir == search_root).then_some(prefetch.pyprojects);
+        let (mut packages, mut skipped) =
+            select_pyprojects(&search_root, &config, &opts.packages, found)?;
 
         // The release is made in one workspace: the one the user pointed at when
         // it builds a package, else the first package's. Packages of other
@@ -211,7 +254,7 @@ impl Project {
             left_out,
             changelog,
             notes,
-            workspace,
+            workspace: std::mem::ManuallyDrop::new(workspace),
         })
     }
 
@@ -261,10 +304,13 @@ fn read_config(ws: &Workspace) -> anyhow::Result<Config> {
     )?)
 }
 
+/// The maturin pyprojects to release; `found` is the walk of `search_root` when
+/// it was already made.
 fn select_pyprojects(
     search_root: &Path,
     config: &Config,
     wanted: &[String],
+    found: Option<Vec<PathBuf>>,
 ) -> anyhow::Result<(Vec<PyProject>, Vec<Skipped>)> {
     let paths = match &config.pyprojects {
         Some(list) => list
@@ -286,7 +332,7 @@ fn select_pyprojects(
                 }
             })
             .collect::<Result<Vec<_>, _>>()?,
-        None => pyproject::find(search_root),
+        None => found.unwrap_or_else(|| pyproject::find(search_root)),
     };
     let mut packages = Vec::new();
     let mut skipped = Vec::new();
@@ -534,4 +580,11 @@ fn find_changelog(
         })
     })
     .transpose()
+}
+
+/// A thread's result, its panic passed on as this thread's.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }

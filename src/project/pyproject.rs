@@ -55,47 +55,9 @@ pub struct Skipped {
     pub reason: &'static str,
 }
 
-/// Directories never searched: build output, VCS data, virtualenvs, dependencies.
-fn skip_dir(path: &Path, name: &str) -> bool {
-    name.starts_with('.')
-        || matches!(
-            name,
-            "target" | "node_modules" | "__pycache__" | "venv" | "site-packages"
-        )
-        || path.join("pyvenv.cfg").exists()
-}
-
-/// Every pyproject.toml under `root`, in a stable order. Symlinked directories
-/// are not followed, so a link loop cannot hang the search.
+/// Every pyproject.toml under `root`, in a stable order.
 pub fn find(root: &Path) -> Vec<PathBuf> {
-    const MAX_DEPTH: usize = 8;
-    let mut found = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), 0)];
-    while let Some((dir, depth)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries.into_iter().rev() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if kind.is_dir() && depth < MAX_DEPTH && !skip_dir(&entry.path(), &name) {
-                stack.push((entry.path(), depth + 1));
-            } else if name == "pyproject.toml"
-                // A link to a file is found (and later refused for writing), not
-                // skipped: "no pyproject found" would not say why.
-                && (kind.is_file() || (kind.is_symlink() && entry.path().is_file()))
-            {
-                found.push(entry.path());
-            }
-        }
-    }
-    found.sort();
-    found
+    super::walk::files(root, &["pyproject.toml"])
 }
 
 /// Parses TOML keeping spans; a syntax error names the file and line.

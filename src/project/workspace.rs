@@ -1,11 +1,14 @@
 //! The cargo side of the model: `cargo metadata --no-deps` for the members,
 //! plus each member's manifest text for what metadata does not say (whether the
 //! version is inherited, and on which line it is written).
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use toml_edit::{Document, TableLike};
 
 use super::config::table_at;
+use super::prefetch::Prefetch;
 use super::pyproject::parse_toml;
 use crate::error::{Failure, line_of};
 use crate::exec::cmd::{Cmd, CmdError, Kind};
@@ -25,8 +28,6 @@ pub struct Member {
     pub version_line: Option<usize>,
     /// Dependencies by path, with the manifest they point to.
     pub path_deps: Vec<PathDep>,
-    /// `manifest` with symlinks resolved, for matching paths written another way.
-    pub canonical: PathBuf,
     /// What cargo metadata says of the package (crates.io fields, dependencies).
     pub package: cargo_metadata::Package,
 }
@@ -48,20 +49,35 @@ pub struct Workspace {
     pub root_doc: Option<(String, Document<String>)>,
     /// cargo's target directory (`CARGO_TARGET_DIR`, `build.target-dir` or `target/`).
     pub target_dir: PathBuf,
+    /// Members by manifest path as cargo reports it.
+    by_manifest: HashMap<PathBuf, usize>,
+    /// Members by manifest path with symlinks resolved, made on the first look-up
+    /// that needs it: resolving 500 paths up front costs more than the rest of a load.
+    by_canonical: OnceLock<HashMap<PathBuf, usize>>,
 }
 
 impl Workspace {
     /// The member with this manifest. Exact paths first: cargo reports members
-    /// and path dependencies in one form, and canonicalising on every call made
-    /// large workspaces quadratic in system calls.
+    /// and path dependencies in one form; a path written another way (through a
+    /// symlink, with `..`) is resolved and looked up among resolved members.
     pub fn member(&self, manifest: &Path) -> Option<usize> {
-        self.members
-            .iter()
-            .position(|m| m.manifest == manifest)
-            .or_else(|| {
-                let canonical = manifest.canonicalize().ok()?;
-                self.members.iter().position(|m| m.canonical == canonical)
-            })
+        self.by_manifest.get(manifest).copied().or_else(|| {
+            let canonical = manifest.canonicalize().ok()?;
+            if let Some(&i) = self.by_manifest.get(&canonical) {
+                return Some(i);
+            }
+            let resolved = self.by_canonical.get_or_init(|| {
+                self.members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let path = m.manifest.canonicalize();
+                        (path.unwrap_or_else(|_| m.manifest.clone()), i)
+                    })
+                    .collect()
+            });
+            resolved.get(&canonical).copied()
+        })
     }
 
     pub fn by_name(&self, name: &str) -> Option<usize> {
@@ -92,6 +108,11 @@ impl Workspace {
 
 /// Loads the workspace that `manifest` belongs to.
 pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
+    from_metadata(metadata(manifest)?, &mut Prefetch::default())
+}
+
+/// `cargo metadata --no-deps` for the workspace of `manifest`.
+pub fn metadata(manifest: &Path) -> anyhow::Result<cargo_metadata::Metadata> {
     let out = Cmd::cargo(Kind::Read)
         .args([
             "metadata",
@@ -118,64 +139,86 @@ pub fn load(manifest: &Path) -> anyhow::Result<Workspace> {
             ),
             Err(other) => other,
         })?;
-    let meta: cargo_metadata::Metadata = serde_json::from_str(&out)?;
+    Ok(serde_json::from_str(&out)?)
+}
+
+/// The workspace cargo describes, with each member's manifest taken from
+/// `prefetch` when it was read there, else read now.
+pub fn from_metadata(
+    meta: cargo_metadata::Metadata,
+    prefetch: &mut Prefetch,
+) -> anyhow::Result<Workspace> {
+    let mut read = |path: &Path| match prefetch.take(path) {
+        Some(parsed) => anyhow::Ok(parsed),
+        None => {
+            let text = crate::exec::fs::read_text(path)?;
+            let doc = parse_toml(path, &text)?;
+            Ok((text, doc))
+        }
+    };
     let root: PathBuf = meta.workspace_root.clone().into();
     let root_manifest = root.join("Cargo.toml");
-    let members = meta
-        .workspace_packages()
-        .into_iter()
-        .map(|p| {
-            let path: PathBuf = p.manifest_path.clone().into();
-            let text = crate::exec::fs::read_text(&path)?;
-            let doc = parse_toml(&path, &text)?;
-            let version_item = table_at(doc.as_table() as &dyn TableLike, &["package"])
-                .and_then(|t| t.get("version"));
-            let inherits_version = version_item
-                .and_then(|v| v.as_table_like())
-                .and_then(|t| t.get("workspace"))
-                .and_then(|w| w.as_bool())
-                == Some(true);
-            let version_line = version_item
-                .and_then(|v| v.span())
-                .map(|s| line_of(&text, s.start));
-            let path_deps = p
-                .dependencies
-                .iter()
-                .filter_map(|d| {
-                    let dir: PathBuf = d.path.clone()?.into();
-                    Some(PathDep {
-                        name: d.name.clone(),
-                        manifest: dir.join("Cargo.toml"),
-                        has_version: d.req != semver::VersionReq::STAR,
-                    })
+    let target_dir: PathBuf = meta.target_directory.clone().into();
+    let ids: std::collections::HashSet<_> = meta.workspace_members.iter().collect();
+    let mut members = Vec::with_capacity(ids.len());
+    // Moved out of the metadata, not cloned: on a large workspace the packages
+    // are most of it.
+    for p in meta.packages.into_iter().filter(|p| ids.contains(&p.id)) {
+        let path: PathBuf = p.manifest_path.clone().into();
+        let (text, doc) = read(&path)?;
+        let version_item =
+            table_at(doc.as_table() as &dyn TableLike, &["package"]).and_then(|t| t.get("version"));
+        let inherits_version = version_item
+            .and_then(|v| v.as_table_like())
+            .and_then(|t| t.get("workspace"))
+            .and_then(|w| w.as_bool())
+            == Some(true);
+        let version_line = version_item
+            .and_then(|v| v.span())
+            .map(|s| line_of(&text, s.start));
+        let path_deps = p
+            .dependencies
+            .iter()
+            .filter_map(|d| {
+                let dir: PathBuf = d.path.clone()?.into();
+                Some(PathDep {
+                    name: d.name.clone(),
+                    manifest: dir.join("Cargo.toml"),
+                    has_version: d.req != semver::VersionReq::STAR,
                 })
-                .collect();
-            Ok(Member {
-                canonical: path.canonicalize().unwrap_or_else(|_| path.clone()),
-                package: p.clone(),
-                path_deps,
-                name: p.name.to_string(),
-                version: p.version.clone(),
-                publish: p.publish.as_ref().is_none_or(|r| !r.is_empty()),
-                manifest: path,
-                text,
-                doc,
-                inherits_version,
-                version_line,
             })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+            .collect();
+        members.push(Member {
+            path_deps,
+            name: p.name.to_string(),
+            version: p.version.clone(),
+            publish: p.publish.as_ref().is_none_or(|r| !r.is_empty()),
+            manifest: path,
+            text,
+            doc,
+            inherits_version,
+            version_line,
+            package: p,
+        });
+    }
+    let by_manifest = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.manifest.clone(), i))
+        .collect();
     let mut ws = Workspace {
         root,
         manifest: root_manifest.clone(),
         members,
         root_doc: None,
-        target_dir: meta.target_directory.clone().into(),
+        target_dir,
+        by_manifest,
+        by_canonical: OnceLock::new(),
     };
-    if ws.member(&root_manifest).is_none() {
-        let text = crate::exec::fs::read_text(&root_manifest)?;
-        let doc = parse_toml(&root_manifest, &text)?;
-        ws.root_doc = Some((text, doc));
+    // cargo names the root manifest as it names the members: an exact look-up is
+    // enough, and spares a virtual workspace the resolving of every member's path.
+    if !ws.by_manifest.contains_key(&root_manifest) {
+        ws.root_doc = Some(read(&root_manifest)?);
     }
     Ok(ws)
 }
