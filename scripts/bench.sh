@@ -14,8 +14,8 @@
 #   - a copy of testdata/shape1-dynamic: the floor, `status`, `sync --check`, `verify --offline`;
 #   - workspaces made by scripts/gen-workspace.py: the floor, `bump minor --dry-run
 #     --allow-dirty` and a real `bump minor --allow-dirty`, every run (the floor too)
-#     preceded by a `--prepare` that restores the workspace from a pristine copy (and
-#     `sync`s, so no run pays for flushing the copy).
+#     preceded by a `--prepare` that restores the workspace (`git reset --hard`, or a
+#     fresh copy without git) and `sync`s, so no run pays for flushing the restore.
 # A command the binary does not know (checked with `cargo-pyrelease help <cmd>`) is skipped.
 # Each round gives each command's mean and its ratio to the floor of that round; the report
 # shows the median over rounds. A shared machine drifts between fast and slow phases that
@@ -253,9 +253,17 @@ else
         python3 "$repo/scripts/gen-workspace.py" "$n" "$pristine" || die "gen-workspace.py $n failed"
         git_snapshot "$pristine"
         restore=$work/$group.restore.sh
-        # `sync`: the copy's dirty pages are flushed before the clock starts, so a
-        # command that fsyncs (a real bump) pays for its own writes, not the copy's.
-        printf 'rm -rf %q && cp -a %q %q && sync\n' "$ws" "$pristine" "$ws" >"$restore"
+        # `sync`: what the restore wrote is flushed before the clock starts, so a
+        # command that fsyncs (a real bump) pays for its own writes only.
+        if [[ -d $pristine/.git ]]; then
+            # A maintainer's repository has a fresh index: `git reset --hard` puts back
+            # only what a run changed and keeps it so, where a fresh copy would make
+            # every `git status` (bump's dirty check) re-read every file.
+            cp -a "$pristine" "$ws"
+            printf 'git -C %q reset -q --hard && git -C %q clean -qfdx && sync\n' "$ws" "$ws" >"$restore"
+        else
+            printf 'rm -rf %q && cp -a %q %q && sync\n' "$ws" "$pristine" "$ws" >"$restore"
+        fi
         bash "$restore"
         mp=$ws/Cargo.toml
         pairs=("floor: cargo metadata" "$(quote cargo metadata --no-deps --format-version 1 --manifest-path "$mp")")
