@@ -29,6 +29,16 @@ from pathlib import Path
 
 VERSION = "1.4.2"
 REPO = "https://github.com/example/gen"
+# The metadata every generated package carries, in `[workspace.package]` or `[package]`.
+SHARED_METADATA = [
+    'edition = "2021"',
+    'rust-version = "1.74"',
+    'license = "MIT"',
+    f'repository = "{REPO}"',
+    f'homepage = "{REPO}"',
+    'readme = "README.md"',
+    'authors = ["Example Maintainers <maintainers@example.invalid>"]',
+]
 
 
 def lib_name(i: int) -> str:
@@ -54,13 +64,7 @@ def cargo_workspace(n_libs: int) -> str:
         "",
         "[workspace.package]",
         f'version = "{VERSION}"',
-        'edition = "2021"',
-        'rust-version = "1.74"',
-        'license = "MIT"',
-        f'repository = "{REPO}"',
-        f'homepage = "{REPO}"',
-        'readme = "README.md"',
-        'authors = ["Example Maintainers <maintainers@example.invalid>"]',
+        *SHARED_METADATA,
         "",
         "[workspace.dependencies]",
     ]
@@ -192,13 +196,7 @@ def single_manifest() -> str:
         'description = "Python bindings of the gen benchmark crate"',
         'keywords = ["benchmark", "generated"]',
         'categories = ["development-tools"]',
-        'edition = "2021"',
-        'rust-version = "1.74"',
-        'license = "MIT"',
-        f'repository = "{REPO}"',
-        f'homepage = "{REPO}"',
-        'readme = "README.md"',
-        'authors = ["Example Maintainers <maintainers@example.invalid>"]',
+        *SHARED_METADATA,
         "",
         "[lib]",
         'name = "gen_py"',

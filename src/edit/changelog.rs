@@ -11,7 +11,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::project::changelog::{Changelog, LinkDef, Section, SectionKind, version_len};
+use crate::project::changelog::{Changelog, LinkDef, Section, version_len};
 
 /// What to release. `version` is spelled as it should appear in the heading; `previous` and
 /// `tag_prefix` only matter for links.
@@ -250,17 +250,10 @@ fn contains_version(s: &str) -> bool {
 /// The URL for the new heading in a linked style, shaped like the latest release's.
 fn heading_link(cl: &Changelog, url: &str, edit: &ReleaseEdit) -> Option<String> {
     let repo = RepoUrl::parse(url)?;
-    let latest = latest_version(cl)?;
+    let latest = cl.latest_version()?;
     let tag = repo.new_tag()?;
     let prefix = tag_prefix(tag, Some(latest)).unwrap_or_else(|| edit.tag_prefix.to_string());
     Some(repo.version_url(&prefix, edit.previous, edit.version))
-}
-
-fn latest_version(cl: &Changelog) -> Option<&str> {
-    match &cl.latest_release()?.kind {
-        SectionKind::Release { version } => Some(version),
-        SectionKind::Unreleased => None,
-    }
 }
 
 /// The link definition of the newest release, its repository, and the tag prefix it shows.
@@ -268,7 +261,7 @@ fn latest_release_link<'c>(
     cl: &'c Changelog,
     edit: &ReleaseEdit,
 ) -> Option<(&'c LinkDef, RepoUrl<'c>, String)> {
-    let latest = latest_version(cl)?;
+    let latest = cl.latest_version()?;
     let label = cl.style.label(latest);
     let def = cl
         .links

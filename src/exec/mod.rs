@@ -176,10 +176,7 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
             .filter(|edit| edit.created)
             .try_for_each(|edit| make_parents(&edit.path, &mut made_dirs))
             .and_then(|()| stage_all(edits));
-        let journal = journal
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (journal, staged)
+        (joined(journal), staged)
     });
     let (journal, staged) = match (journal, staged) {
         (Ok(journal), Ok(staged)) => (journal, staged),
@@ -206,6 +203,13 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
         journal::end(&journal)?;
     }
     result
+}
+
+/// A scoped thread's result, its panic passed on as this thread's.
+pub fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Stages every edit, on several threads when there are many: each staged file is

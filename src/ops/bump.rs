@@ -17,15 +17,16 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         Some(_) if request.commit => git_ignored(&project.root)?,
         _ => Vec::new(),
     };
-    // A first release keeps the version: its tag must not exist yet, `--tag` or not.
-    if crate::plan::bump::first_release(&project, &request)?
-        && tag_exists(&project.root, &project.tag())
-    {
+    let bump = crate::plan::bump::plan(&project, git.as_ref(), &request, &ignored)?;
+    // Checked before anything is written: a first release keeps the version, so its
+    // tag must not exist yet (`--tag` or not); with `--tag`, a tag that cannot be made
+    // would leave the release commit without its tag.
+    let tagged = (bump.first || request.tag)
+        && crate::project::git::tag_commit(&project.root, &bump.tag).is_some();
+    if tagged && bump.first {
         return Err(Failure::usage(format!(
             "already at `{}`, and the tag `{}` exists: {} is released",
-            project.version,
-            project.tag(),
-            project.version
+            project.version, bump.tag, project.version
         ))
         .help(
             crate::plan::bump::same_version(&project, &request)
@@ -34,8 +35,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         )
         .into());
     }
-    let bump = crate::plan::bump::plan(&project, git.as_ref(), &request, &ignored)?;
-    if request.tag && tag_exists(&project.root, &bump.tag) {
+    if tagged {
         return Err(
             Failure::usage(format!("the tag `{}` already exists", bump.tag))
                 .help(format!(
@@ -45,27 +45,18 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
                 .into(),
         );
     }
+    let name = &project.primary().name;
     if bump.first {
         shell.status(
             "Releasing",
             format!(
-                "{} {} as it is (PEP 440: {}): its first release, the changelog's `[Unreleased]` becomes its section",
-                project.primary().name,
-                bump.new,
-                bump.pep440
+                "{name} {} as it is (PEP 440: {}): its first release, the changelog's `[Unreleased]` becomes its section",
+                bump.new, bump.pep440
             ),
         );
     } else {
-        shell.status(
-            "Bumping",
-            format!(
-                "{} {} -> {} (PEP 440: {})",
-                project.primary().name,
-                bump.old,
-                bump.new,
-                bump.pep440
-            ),
-        );
+        let (old, new, pep) = (&bump.old, &bump.new, &bump.pep440);
+        shell.status("Bumping", format!("{name} {old} -> {new} (PEP 440: {pep})"));
     }
     let mode = if args.dry_run {
         Mode::DryRun
@@ -105,17 +96,6 @@ fn git_ignored(root: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>
         .filter(|p| !p.is_empty())
         .map(|p| root.join(p))
         .collect())
-}
-
-/// Checked before anything is written: a tag that cannot be made would leave the
-/// release commit without its tag.
-fn tag_exists(root: &std::path::Path, tag: &str) -> bool {
-    Cmd::git(Kind::Read)
-        .args(["rev-parse", "--quiet", "--verify"])
-        .arg(format!("refs/tags/{tag}"))
-        .cwd(root)
-        .read()
-        .is_ok()
 }
 
 fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {

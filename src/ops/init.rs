@@ -1,7 +1,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{GlobalArgs, InitArgs};
-use crate::exec::cmd::{Cmd, Kind};
 use crate::exec::{Executor, Mode};
 use crate::plan::init::{Found, InitRequest, PRE_COMMIT, WORKFLOW};
 use crate::project::Project;
@@ -64,13 +63,7 @@ fn found(project: &Project) -> anyhow::Result<Found> {
 /// The root of the git repository holding `root` (where `.github/` must be), as an
 /// ancestor of `root` itself so paths stay comparable; `root` outside git.
 fn repo_root(root: &Path) -> PathBuf {
-    let top = Cmd::git(Kind::Read)
-        .args(["rev-parse", "--show-toplevel"])
-        .cwd(root)
-        .read()
-        .ok()
-        .and_then(|top| PathBuf::from(top.trim()).canonicalize().ok());
-    let depth = top.and_then(|top| {
+    let depth = crate::project::git::top_of(root).and_then(|top| {
         let real = root.canonicalize().ok()?;
         Some(real.strip_prefix(&top).ok()?.components().count())
     });

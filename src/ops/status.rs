@@ -2,7 +2,6 @@
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs, StatusArgs};
-use crate::project::changelog::SectionKind;
 use crate::project::pyproject::PyVersion;
 use crate::project::{Project, VersionSource};
 use crate::shell::Shell;
@@ -170,10 +169,7 @@ impl Report {
                     file: project.rel(&c.path),
                     has_unreleased: unreleased.is_some(),
                     unreleased_empty: unreleased.is_none_or(|s| !c.parsed.lists_changes(s)),
-                    last_release: c.parsed.latest_release().and_then(|s| match &s.kind {
-                        SectionKind::Release { version } => Some(version.clone()),
-                        _ => None,
-                    }),
+                    last_release: c.parsed.latest_version().map(str::to_string),
                 }
             }),
             tag: project.tag(),

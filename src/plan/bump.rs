@@ -147,15 +147,7 @@ pub fn plan(
         // A first release of the current version compares with the newest release
         // the changelog has, if any (a version set by hand), not with itself.
         let previous = if first {
-            changelog
-                .parsed
-                .latest_release()
-                .and_then(|s| match &s.kind {
-                    crate::project::changelog::SectionKind::Release { version } => {
-                        Some(version.clone())
-                    }
-                    crate::project::changelog::SectionKind::Unreleased => None,
-                })
+            changelog.parsed.latest_version().map(str::to_string)
         } else {
             Some(old.to_string())
         };
@@ -259,7 +251,7 @@ pub fn plan(
 /// It is allowed while the changelog has an `[Unreleased]` section and none for the
 /// version; the caller has checked that its tag does not exist. True for such a
 /// release, false for an ordinary bump.
-pub fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
+fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
     let old = &project.version;
     let Target::Exact(wanted) = &req.target else {
         return Ok(false);

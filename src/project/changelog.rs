@@ -220,6 +220,14 @@ impl Changelog {
             .find(|s| matches!(s.kind, SectionKind::Release { .. }))
     }
 
+    /// The version of the topmost release section.
+    pub fn latest_version(&self) -> Option<&str> {
+        match &self.latest_release()?.kind {
+            SectionKind::Release { version } => Some(version),
+            SectionKind::Unreleased => None,
+        }
+    }
+
     /// The body of a section, trimmed of surrounding whitespace, line endings as in the file.
     pub fn section_body<'a>(&'a self, s: &Section) -> &'a str {
         self.text.get(s.body.clone()).unwrap_or("").trim()

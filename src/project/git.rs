@@ -33,7 +33,7 @@ pub struct Status {
 
 /// The top of the repository holding `dir`: where `.git` is (a folder, or a file in
 /// worktrees and submodules), found on disk rather than by one more process.
-fn top_of(dir: &Path) -> Option<PathBuf> {
+pub fn top_of(dir: &Path) -> Option<PathBuf> {
     let top = dir.ancestors().find(|d| d.join(".git").exists())?;
     Some(top.canonicalize().unwrap_or_else(|_| top.to_path_buf()))
 }

@@ -16,6 +16,7 @@ use self::prefetch::Prefetch;
 use self::pyproject::{PyProject, PyVersion, Skipped};
 use self::workspace::Workspace;
 use crate::error::Failure;
+use crate::exec::joined;
 use crate::version::{self, VersionError};
 
 /// Where the released version is written.
@@ -580,11 +581,4 @@ fn find_changelog(
         })
     })
     .transpose()
-}
-
-/// A thread's result, its panic passed on as this thread's.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }

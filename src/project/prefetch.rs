@@ -31,14 +31,10 @@ impl Prefetch {
             .into_iter()
             .partition(|p| p.file_name().is_some_and(|n| n == "pyproject.toml"));
         let mut manifests = HashMap::new();
-        let Some(root) = manifest.and_then(parse) else {
-            return Self {
-                dir: dir.to_path_buf(),
-                pyprojects,
-                manifests,
-            };
-        };
-        let globs: Vec<Vec<String>> = table_at(root.1.as_table(), &["workspace"])
+        let root = manifest.and_then(|m| Some((m, parse(m)?)));
+        let globs: Vec<Vec<String>> = root
+            .as_ref()
+            .and_then(|(_, (_, doc))| table_at(doc.as_table(), &["workspace"]))
             .and_then(|w| w.get("members"))
             .and_then(|m| m.as_array())
             .map(|a| a.iter().filter_map(|v| v.as_str()).map(segments).collect())
@@ -57,8 +53,8 @@ impl Prefetch {
                 manifests.insert(path, parsed);
             }
         }
-        if let Some(manifest) = manifest {
-            manifests.insert(manifest.to_path_buf(), root);
+        if let Some((manifest, parsed)) = root {
+            manifests.insert(manifest.to_path_buf(), parsed);
         }
         Self {
             dir: dir.to_path_buf(),
