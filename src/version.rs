@@ -569,6 +569,20 @@ fn propose(
                 // whether that goes forward in both orders is checked afterwards.
                 _ => 1,
             };
+            // A series spelled without the dot (`-rc1`, as some projects tag) goes on in its
+            // own spelling: `-rc.2` would sort below `-rc1` in semver, which compares the
+            // identifiers `rc1` and `rc` as text. The glued form sorts right up to `rc9`, and
+            // the order check below explains the way on from there.
+            let glued = pre_kind(old)
+                .is_some_and(|(k, n)| k == kind && old.pre.as_str() == format!("{kind}{n}"));
+            if glued {
+                let pre = semver::Prerelease::new(&format!("{kind}{n}"))
+                    .expect("`<word><number>` is a valid semver pre-release");
+                return Ok(semver::Version {
+                    pre,
+                    ..v(major, minor, patch)
+                });
+            }
             with_pre(v(major, minor, patch), kind, n)
         }
     })
@@ -952,6 +966,14 @@ mod tests {
     }
 
     #[test]
+    fn a_series_spelled_without_the_dot_goes_on_in_its_spelling() {
+        assert_eq!(bumped("0.3.0-rc1", Level::Rc), "0.3.0-rc2");
+        assert_eq!(bumped("1.0.0-beta3", Level::Beta), "1.0.0-beta4");
+        // Another kind starts the dotted series, which sorts right in both orders.
+        assert_eq!(bumped("0.3.0-beta2", Level::Rc), "0.3.0-rc.1");
+    }
+
+    #[test]
     fn refuses_post_releases() {
         for s in [
             "1.2.0-1",
@@ -1252,15 +1274,15 @@ mod tests {
 
     #[test]
     fn bump_glued_spelling_disagrees() {
-        // `rc.10` < `rc9` in semver (text), but rc10 > rc9 in PEP 440.
+        // `rc10` < `rc9` in semver (text), but rc10 > rc9 in PEP 440.
         let e = bump_err("1.3.0-rc9", lvl(Level::Rc), None);
         assert_has(
             &e,
-            &["`1.3.0-rc.10`", "disagree", "`rc9` as text"],
+            &["`1.3.0-rc10`", "disagree", "`rc9` as text"],
             &["`cargo pyrelease bump release` gives `1.3.0`"],
         );
-        let e = bump_err("1.3.0-alpha1", lvl(Level::Alpha), None);
-        assert_has(&e, &["`alpha1` as text"], &[]);
+        let e = bump_err("1.3.0-alpha9", lvl(Level::Alpha), None);
+        assert_has(&e, &["`alpha9` as text"], &[]);
     }
 
     #[test]
