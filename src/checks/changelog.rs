@@ -16,7 +16,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let cl = &changelog.parsed;
     let version = project.version.to_string();
     let pep440 = project.pep440.as_deref().unwrap_or(&version);
-    let section = cl.release(&version).or_else(|| cl.release(pep440));
+    let section = cl.release(&version);
     match section {
         None => {
             let at = cl.unreleased().map(|s| s.line);
@@ -24,7 +24,10 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                 "changelog-no-section",
                 Some((path, at)),
                 format!("the changelog has no section for {version}"),
-                format!("`cargo pyrelease bump {version}` turns `[Unreleased]` into its section (the first release of the current version; `bump patch|minor|major` for the next one); or add a `## [{version}] - DATE` heading by hand"),
+                format!(
+                    "`cargo pyrelease bump {version}` turns `[Unreleased]` into its section (the first release of the current version; `bump patch|minor|major` for the next one); or add a `{}` heading by hand",
+                    cl.style.render(&version, &ctx.today, None).replace('\n', " ")
+                ),
             );
         }
         Some(section) => {
