@@ -4,7 +4,7 @@
 //! `security` Security), breaking changes (`feat!:`, a `BREAKING CHANGE:` footer) first
 //! under Breaking, and every other subject under Changed.
 
-use super::groups::{Group, Groups};
+use super::groups::{Group, Groups, ORDER};
 
 /// One commit as `git log` gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,17 +12,6 @@ pub struct Commit {
     pub subject: String,
     pub body: String,
 }
-
-/// The order of the groups in a written section.
-const ORDER: &[&str] = &[
-    "Breaking",
-    "Added",
-    "Changed",
-    "Deprecated",
-    "Removed",
-    "Fixed",
-    "Security",
-];
 
 /// The groups of `commits` (newest first, as `git log` lists them), headed at `level`.
 pub fn groups(commits: &[Commit], level: usize) -> Groups {

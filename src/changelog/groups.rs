@@ -3,7 +3,19 @@
 //! final release, or Unreleased notes joined by the entries made from commits.
 //!
 //! An entry is a top-level list item with its continuation lines (or a paragraph); text
-//! before the first group heading is kept as the preamble. Bodies are `\n`-separated.
+//! before the first group heading is kept as the preamble; link definitions are left out
+//! (they stay where they stand). Bodies are `\n`-separated.
+
+/// The groups of Keep a Changelog, in its order, after breaking changes.
+pub const ORDER: &[&str] = &[
+    "Breaking",
+    "Added",
+    "Changed",
+    "Deprecated",
+    "Removed",
+    "Fixed",
+    "Security",
+];
 
 /// A section body, cut into groups of entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +59,10 @@ impl Groups {
                 gap = true;
                 continue;
             }
+            // Link definitions serve the file where they stand, not one entry.
+            if super::parse::link_def(line).is_some() {
+                continue;
+            }
             let entries = match out.groups.last_mut() {
                 Some(g) => &mut g.entries,
                 None => &mut out.preamble,
@@ -68,7 +84,8 @@ impl Groups {
     }
 
     /// Adds `other`'s entries: a group of the same title (any case) takes the entries it
-    /// does not have yet, at its end; a new group goes last.
+    /// does not have yet, at its end; a new group joins in Keep a Changelog's order
+    /// (Breaking first), other titles after those, as they came.
     pub fn merge(&mut self, other: Groups) {
         add_new(&mut self.preamble, other.preamble);
         for g in other.groups {
@@ -78,6 +95,12 @@ impl Groups {
                 None => self.groups.push(g),
             }
         }
+        self.groups.sort_by_key(|g| {
+            ORDER
+                .iter()
+                .position(|t| t.eq_ignore_ascii_case(&g.title()))
+                .unwrap_or(ORDER.len())
+        });
     }
 
     pub fn is_empty(&self) -> bool {

@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use super::links::{RepoUrl, heading_link, latest_release_link};
 use super::style::version_len;
-use super::{Changelog, LinkDef, Section, parse};
+use super::{Changelog, Section, parse};
 
 /// What to release. `version` is spelled as it should appear in the heading; `previous` and
 /// `tag_prefix` only matter for links.
@@ -110,27 +110,12 @@ fn not_released(cl: &Changelog, edit: &ReleaseEdit) -> Result<(), ChangelogError
 fn splice(cl: &Changelog, edit: &ReleaseEdit, body: Option<&str>) -> String {
     let text = cl.text.as_str();
     let unreleased = cl.unreleased();
-    // The text a given body replaces: the Unreleased heading and its old body. Link
-    // definitions in there go with it, so they are not edited.
-    let replaced = match (unreleased, body) {
-        (Some(u), Some(_)) => u.heading.start..u.body.end,
-        (Some(u), None) => u.heading.clone(),
-        (None, _) => {
-            let at = insertion_point(cl);
-            at..at
-        }
-    };
-    let links: Vec<&LinkDef> = cl
-        .links
-        .iter()
-        .filter(|l| !(replaced.start <= l.span.start && l.span.end <= replaced.end))
-        .collect();
+    let links = &cl.links;
     let eol = eol_at(text, unreleased.map_or(text.len(), |u| u.heading.end));
     let style = &cl.style;
     // CommonMark uses the first definition of a label, so that is the one readers follow.
     let unreleased_link = links
         .iter()
-        .copied()
         .find(|l| l.label.eq_ignore_ascii_case("unreleased"));
     let unreleased_repo = unreleased_link.and_then(|l| RepoUrl::parse(&l.url));
 
@@ -162,25 +147,45 @@ fn splice(cl: &Changelog, edit: &ReleaseEdit, body: Option<&str>) -> String {
         Some("") => format!("{heading}{eol}{eol}"),
         Some(body) => format!("{heading}{eol}{eol}{}{eol}{eol}", with_eol(body, eol)),
     };
-    let new_text = match unreleased {
-        Some(u) => {
+    match (unreleased, body) {
+        (Some(u), None) => {
             let fresh = fresh_unreleased(cl, u, edit, eol);
-            format!("{fresh}{eol}{eol}{section}")
+            edits.push((u.heading.clone(), format!("{fresh}{eol}{eol}{section}")));
         }
-        // At the end of a file, after its title: start on a line of its own.
-        None if replaced.start == text.len() && !text.is_empty() => {
-            let gap = if text.ends_with(&format!("{eol}{eol}")) {
-                0
-            } else if text.ends_with('\n') {
-                1
-            } else {
+        (Some(u), Some(_)) => {
+            edits.push((u.heading.clone(), fresh_unreleased(cl, u, edit, eol)));
+            // The old body goes (its entries are in `body`), but its link definitions
+            // stay: they serve the Unreleased heading, and are edited below.
+            let mut from = u.body.start;
+            let kept = links
+                .iter()
+                .filter(|l| u.body.start <= l.span.start && l.span.end <= u.body.end);
+            for l in kept {
+                edits.push((from..l.span.start, eol.to_string()));
+                from = l.span.end;
+            }
+            // Right after the heading (no body, no line ending) a blank line is missing.
+            let gap = if from > u.body.start || u.body.start == u.heading.end {
                 2
+            } else {
+                1
             };
-            format!("{}{section}", eol.repeat(gap))
+            edits.push((from..u.body.end, format!("{}{section}", eol.repeat(gap))));
         }
-        None => section,
-    };
-    edits.push((replaced, new_text));
+        (None, _) => {
+            let at = insertion_point(cl);
+            // At the end of a file, after its title: start on a line of its own.
+            let gap =
+                if at < text.len() || text.is_empty() || text.ends_with(&format!("{eol}{eol}")) {
+                    0
+                } else if text.ends_with('\n') {
+                    1
+                } else {
+                    2
+                };
+            edits.push((at..at, format!("{}{section}", eol.repeat(gap))));
+        }
+    }
 
     let label = style.label(edit.version);
     if let (Some(link), Some(repo)) = (unreleased_link, &unreleased_repo) {
@@ -197,7 +202,6 @@ fn splice(cl: &Changelog, edit: &ReleaseEdit, body: Option<&str>) -> String {
         edits.push((link.span.end..link.span.end, new_line));
     } else if unreleased_link.is_none()
         && let Some((def, repo, prefix)) = latest_release_link(cl, edit)
-        && links.contains(&def)
     {
         // No Unreleased link, but the releases have theirs: add ours above the newest.
         let url = repo.version_url(&prefix, edit.previous, edit.version);
@@ -398,6 +402,53 @@ All notable changes to this project will be documented in this file.
             "### Added\n- New thing."
         );
         assert_eq!(cl.section_body(cl.unreleased().unwrap()), "");
+    }
+
+    fn with_body(text: &str, body: &str) -> String {
+        release_with_body(&parse(text), &edit("1.3.0", Some("1.2.0")), body).unwrap()
+    }
+
+    #[test]
+    fn a_given_body_replaces_the_unreleased_entries() {
+        let input = "# C\n\n## [Unreleased]\n\n- old\n\n## [1.2.0] - 2024-01-01\n\n- x\n";
+        assert_eq!(
+            with_body(input, "- old\n- new"),
+            "# C\n\n## [Unreleased]\n\n## [1.3.0] - 2026-11-25\n\n- old\n- new\n\n\
+             ## [1.2.0] - 2024-01-01\n\n- x\n"
+        );
+        // The Unreleased compare link stays under its heading, moved to the new tag.
+        let input = "## [Unreleased]\n\n[Unreleased]: https://github.com/o/r/compare/v1.2.0...HEAD\n\n\
+                     ## [1.2.0]\n\n- x\n";
+        assert_eq!(
+            with_body(input, "- new"),
+            "## [Unreleased]\n\n[Unreleased]: https://github.com/o/r/compare/v1.3.0...HEAD\n\
+             [1.3.0]: https://github.com/o/r/compare/v1.2.0...v1.3.0\n\n\
+             ## [1.3.0]\n\n- new\n\n## [1.2.0]\n\n- x\n"
+        );
+        // CRLF, and an Unreleased heading at the very end.
+        assert_eq!(
+            with_body("## 1.2.0\r\n\r\n## Unreleased", "- a\n- b"),
+            "## 1.2.0\r\n\r\n## Unreleased\r\n\r\n## 1.3.0\r\n\r\n- a\r\n- b\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn without_unreleased_the_section_goes_above_the_newest_release() {
+        let input = "# C\n\n## 1.2.0 (2024-01-01)\n\n- x\n";
+        assert_eq!(
+            with_body(input, "### Added\n\n- y\n"),
+            "# C\n\n## 1.3.0 (2026-11-25)\n\n### Added\n\n- y\n\n## 1.2.0 (2024-01-01)\n\n- x\n"
+        );
+        // No release yet: at the end, after the title; an empty body is the heading alone.
+        assert_eq!(with_body("# C", ""), "# C\n\n## 1.3.0 - 2026-11-25\n\n");
+        assert_eq!(with_body("", "- a"), "## 1.3.0 - 2026-11-25\n\n- a\n\n");
+        assert_eq!(
+            release_with_body(&parse("## 1.3.0\n"), &edit("1.3.0", None), "- a"),
+            Err(ChangelogError::AlreadyReleased {
+                version: "1.3.0".into(),
+                line: 1
+            })
+        );
     }
 
     #[test]

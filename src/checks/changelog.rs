@@ -26,7 +26,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                 format!("the changelog has no section for {version}"),
                 format!(
                     "`cargo pyrelease bump {version}` turns `[Unreleased]` into its section (the first release of the current version; `bump patch|minor|major` for the next one); or add a `{}` heading by hand",
-                    cl.style.render(&version, &ctx.today, None).replace('\n', " ")
+                    cl.style.render(&version, "DATE", None).replace('\n', " ")
                 ),
             );
         }

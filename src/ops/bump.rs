@@ -18,9 +18,15 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         && Source::resolve(request.changelog, &cl.parsed) == Source::Commits
     {
         if git.is_none() {
+            let why = match request.changelog {
+                Some(_) => "`--changelog=commits` writes the changelog section".to_string(),
+                None => format!(
+                    "`{}` has no Unreleased section, so its new section is written",
+                    project.rel(&cl.path)
+                ),
+            };
             return Err(Failure::usage(format!(
-                "`{}` has no Unreleased section, and the commits to write one from need git: `{}` is not in a git repository",
-                project.rel(&cl.path),
+                "{why} from the commits since the last release, and `{}` is not in a git repository",
                 project.root.display()
             ))
             .help("add an `## [Unreleased]` section with this release's changes, or pass `--changelog=none` to leave the changelog alone")

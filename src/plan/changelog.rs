@@ -70,19 +70,34 @@ pub fn edit(
         ));
     }
     let gathered = prerelease_entries(cl, inputs.new);
+    // A gathered section tells everything since the last final release: its compare
+    // link starts there too.
+    let last_final = cl
+        .releases()
+        .map(|(v, _)| v)
+        .find(|v| as_semver(v).is_some_and(|v| v.pre.is_empty() && v < *inputs.new));
+    let edit = ReleaseEdit {
+        previous: if gathered.is_empty() {
+            inputs.edit.previous
+        } else {
+            last_final.or(inputs.edit.previous)
+        },
+        ..inputs.edit
+    };
+    let edit = &edit;
     let level = cl.style.level + 1;
     let unreleased = cl.unreleased().map(|u| Groups::parse(cl.section_body(u)));
     let released = match inputs.source {
         Source::None => return Ok(None),
         Source::Unreleased if gathered.is_empty() => {
-            changelog::release(cl, &inputs.edit, inputs.allow_empty)
+            changelog::release(cl, edit, inputs.allow_empty)
         }
         Source::Unreleased => {
             let Some(mut body) = unreleased else {
                 return Err(refused(project, file, ChangelogError::NoUnreleased));
             };
             body.merge(gathered);
-            changelog::release_with_body(cl, &inputs.edit, &body.render())
+            changelog::release_with_body(cl, edit, &body.render())
         }
         Source::Commits => {
             let mut body = unreleased.unwrap_or_default();
@@ -98,7 +113,7 @@ pub fn edit(
                     "commit the changes first, or pass `--allow-empty-changelog` to write the heading alone",
                 ));
             }
-            changelog::release_with_body(cl, &inputs.edit, &body.render())
+            changelog::release_with_body(cl, edit, &body.render())
         }
     };
     released.map(Some).map_err(|e| refused(project, file, e))
@@ -112,10 +127,7 @@ fn prerelease_entries(cl: &Changelog, new: &semver::Version) -> Groups {
         return out;
     }
     for (version, section) in cl.releases() {
-        let semver = semver::Version::parse(changelog::strip_v(version))
-            .ok()
-            .or_else(|| crate::version::pep440_to_semver(changelog::strip_v(version)).ok());
-        if let Some(v) = semver
+        if let Some(v) = as_semver(version)
             && !v.pre.is_empty()
             && (v.major, v.minor, v.patch) == (new.major, new.minor, new.patch)
         {
@@ -123,6 +135,14 @@ fn prerelease_entries(cl: &Changelog, new: &semver::Version) -> Groups {
         }
     }
     out
+}
+
+/// A heading's version in semver, however it is spelled (`1.3.0rc1` is `1.3.0-rc.1`).
+fn as_semver(version: &str) -> Option<semver::Version> {
+    let bare = changelog::strip_v(version);
+    semver::Version::parse(bare)
+        .ok()
+        .or_else(|| crate::version::pep440_to_semver(bare).ok())
 }
 
 /// A splice refusal, with the ways on.
