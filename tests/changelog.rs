@@ -41,6 +41,24 @@ fn script(f: &Fixture, steps: &[(&[&str], i32)]) -> String {
     all
 }
 
+/// [`script`] for commands that must change nothing (dry runs, refusals).
+#[track_caller]
+fn unchanged(f: &Fixture, steps: &[(&[&str], i32)]) -> String {
+    let before = f.tree();
+    let text = script(f, steps);
+    assert_same_tree(&before, &f.tree(), &format!("{steps:?}"));
+    text
+}
+
+/// The ids of `verify --offline`'s changelog findings.
+fn changelog_findings(f: &Fixture) -> Vec<String> {
+    let out = f.run(&["verify", "--offline", "--format", "json"]);
+    finding_ids(&out.stdout)
+        .into_iter()
+        .filter(|id| id.starts_with("changelog-"))
+        .collect()
+}
+
 /// The release commits a project without Unreleased has since its last tag.
 fn commits_after_tag(f: &Fixture, tag: &str) {
     f.sh("git", &["tag", tag]);
@@ -56,24 +74,25 @@ fn commits_after_tag(f: &Fixture, tag: &str) {
     }
 }
 
+/// The fixtures of a style with an Unreleased section (of some spelling) that lists changes.
+const WITH_UNRELEASED: [&str; 8] = [
+    "keep-a-changelog",
+    "paren-date",
+    "plain",
+    "release-plz",
+    "h1",
+    "setext",
+    "latest",
+    "next-unreleased",
+];
+
 /// A style with an Unreleased section: the dry run's diff writes the new heading in the
 /// style; `notes` finds the current section before and the new one after a real bump.
 #[test]
 fn styles_with_unreleased() {
-    for style in [
-        "keep-a-changelog",
-        "paren-date",
-        "plain",
-        "release-plz",
-        "h1",
-        "setext",
-        "latest",
-        "next-unreleased",
-    ] {
+    for style in WITH_UNRELEASED {
         let f = fixture(style);
-        let before = f.tree();
-        let mut text = script(&f, &[(&["notes"], 0), (&["bump", "minor", "--dry-run"], 0)]);
-        assert_same_tree(&before, &f.tree(), &format!("{style}: dry run"));
+        let mut text = unchanged(&f, &[(&["notes"], 0), (&["bump", "minor", "--dry-run"], 0)]);
         text.push_str(&script(
             &f,
             &[
@@ -93,8 +112,7 @@ fn no_unreleased_writes_the_section_from_commits() {
     for style in ["no-unreleased", "linked-v"] {
         let f = git_fixture(style);
         commits_after_tag(&f, "v1.2.0");
-        let before = f.tree();
-        let mut text = script(
+        let mut text = unchanged(
             &f,
             &[
                 (&["bump", "minor", "--dry-run"], 0),
@@ -102,7 +120,6 @@ fn no_unreleased_writes_the_section_from_commits() {
                 (&["bump", "minor", "--dry-run", "--changelog=unreleased"], 2),
             ],
         );
-        assert_same_tree(&before, &f.tree(), &format!("{style}: dry runs"));
         text.push_str(&script(&f, &[(&["bump", "minor"], 0), (&["notes"], 0)]));
         snapshot(&format!("changelog/{style}.txt"), &text);
     }
@@ -112,15 +129,13 @@ fn no_unreleased_writes_the_section_from_commits() {
 #[test]
 fn no_unreleased_without_git_is_refused() {
     let f = fixture("no-unreleased");
-    let before = f.tree();
-    let text = script(
+    let text = unchanged(
         &f,
         &[
             (&["bump", "minor", "--dry-run"], 2),
             (&["bump", "minor", "--dry-run", "--changelog=none"], 0),
         ],
     );
-    assert_same_tree(&before, &f.tree(), "no git");
     snapshot("changelog/no-unreleased-no-git.txt", &text);
 }
 
@@ -130,8 +145,7 @@ fn no_unreleased_without_git_is_refused() {
 fn compare_link_only_unreleased_is_empty() {
     let f = git_fixture("compare-only");
     commits_after_tag(&f, "v1.2.0");
-    let before = f.tree();
-    let text = script(
+    let text = unchanged(
         &f,
         &[
             (&["bump", "minor", "--dry-run"], 2),
@@ -142,7 +156,6 @@ fn compare_link_only_unreleased_is_empty() {
             ),
         ],
     );
-    assert_same_tree(&before, &f.tree(), "compare-only");
     snapshot("changelog/compare-only.txt", &text);
 }
 
@@ -151,25 +164,16 @@ fn compare_link_only_unreleased_is_empty() {
 #[test]
 fn prerelease_cycle_is_gathered_into_the_release() {
     let f = git_fixture("prerelease-cycle");
-    let before = f.tree();
-    let text = script(
+    let mut text = unchanged(
         &f,
         &[
             (&["bump", "release", "--dry-run"], 0),
             (&["notes", "1.3.0-rc.1"], 0),
         ],
     );
-    assert_same_tree(&before, &f.tree(), "rc dry run");
-    let mut text = text;
     text.push_str(&script(&f, &[(&["bump", "release"], 0), (&["notes"], 0)]));
     snapshot("changelog/prerelease-cycle.txt", &text);
-    let out = f.run(&["verify", "--offline", "--format", "json"]);
-    let ids = finding_ids(&out.stdout);
-    assert!(
-        !ids.iter().any(|id| id.starts_with("changelog-")),
-        "{ids:?}\n{}",
-        out.render(&f.root)
-    );
+    assert_eq!(changelog_findings(&f), Vec::<String>::new());
 }
 
 /// The Python package's own changelog, beside its pyproject, is the one released; the
@@ -198,28 +202,15 @@ fn python_package_changelog_is_nearest() {
 /// and a section holding only a compare link is empty.
 #[test]
 fn verify_reads_every_style() {
-    for style in [
-        "keep-a-changelog",
-        "paren-date",
+    let others = [
         "linked-v",
-        "plain",
-        "release-plz",
-        "h1",
-        "setext",
-        "latest",
-        "next-unreleased",
         "compare-only",
         "no-unreleased",
         "python-changelog",
-    ] {
+    ];
+    for style in WITH_UNRELEASED.iter().chain(&others) {
         let f = fixture(style);
-        let out = f.run(&["verify", "--offline", "--format", "json"]);
-        let ids = finding_ids(&out.stdout);
-        assert!(
-            !ids.iter().any(|id| id.starts_with("changelog-")),
-            "{style}: {ids:?}\n{}",
-            out.render(&f.root)
-        );
+        assert_eq!(changelog_findings(&f), Vec::<String>::new(), "{style}");
     }
     let f = fixture("compare-only");
     let text = f.read("CHANGELOG.md").replace(
@@ -227,10 +218,5 @@ fn verify_reads_every_style() {
         "**Full Changelog**: https://github.com/example/cmponly/compare/v1.1.0...v1.2.0\n",
     );
     f.write("CHANGELOG.md", &text);
-    let out = f.run(&["verify", "--offline", "--format", "json"]);
-    assert!(
-        finding_ids(&out.stdout).contains("changelog-section-empty"),
-        "{}",
-        out.render(&f.root)
-    );
+    assert_eq!(changelog_findings(&f), vec!["changelog-section-empty"]);
 }
