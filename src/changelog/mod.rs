@@ -112,7 +112,7 @@ pub fn version_key(version: &str) -> Option<pep440_rs::Version> {
 }
 
 /// Whether two spellings name one version; text that is not a version compares as written.
-fn same_version(a: &str, b: &str) -> bool {
+pub fn same_version(a: &str, b: &str) -> bool {
     match (version_key(a), version_key(b)) {
         (Some(a), Some(b)) => a == b,
         _ => strip_v(a) == strip_v(b),

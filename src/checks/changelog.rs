@@ -15,7 +15,6 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let path = changelog.path.as_path();
     let cl = &changelog.parsed;
     let version = project.version.to_string();
-    let pep440 = project.pep440.as_deref().unwrap_or(&version);
     let section = cl.release(&version);
     match section {
         None => {
@@ -64,9 +63,8 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     }
     let tag = project.tag();
     for link in &cl.links {
-        let label = link.label.trim_start_matches('v');
         let points_elsewhere = link.url.contains("compare")
-            && ((label == version || label == pep440) && !link.url.ends_with(&tag)
+            && (crate::changelog::same_version(&link.label, &version) && !link.url.ends_with(&tag)
                 || link.label.eq_ignore_ascii_case("unreleased")
                     && section.is_some()
                     && !link.url.contains(&format!("{tag}..."))
