@@ -220,3 +220,25 @@ fn verify_reads_every_style() {
     f.write("CHANGELOG.md", &text);
     assert_eq!(changelog_findings(&f), vec!["changelog-section-empty"]);
 }
+
+/// Two Unreleased sections: bump does not guess which one is the release's.
+#[test]
+fn two_unreleased_sections_are_refused() {
+    let f = fixture("plain");
+    let text = f
+        .read("CHANGELOG.md")
+        .replace("## 1.1.0", "## Unreleased\n\n- more\n\n## 1.1.0");
+    f.write("CHANGELOG.md", &text);
+    let out = unchanged(
+        &f,
+        &[
+            (&["bump", "minor", "--dry-run"], 2),
+            (&["bump", "minor", "--dry-run", "--changelog=none"], 0),
+        ],
+    );
+    assert!(
+        out.contains("two Unreleased sections (lines 3 and 11)"),
+        "{out}"
+    );
+    assert!(out.contains("--> CHANGELOG.md:11"), "{out}");
+}

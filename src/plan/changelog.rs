@@ -69,6 +69,23 @@ pub fn edit(
             "merge them into one section, then bump again",
         ));
     }
+    // Two pending sections: which one is this release's is a guess we do not make.
+    let mut pending = cl
+        .sections
+        .iter()
+        .filter(|s| s.kind == changelog::SectionKind::Unreleased);
+    if let (Some(first), Some(second)) = (pending.next(), pending.next())
+        && inputs.source != Source::None
+    {
+        return Err(at(
+            Some(second.line),
+            format!(
+                "the changelog has two Unreleased sections (lines {} and {})",
+                first.line, second.line
+            ),
+            "merge them into one section, then bump again",
+        ));
+    }
     let gathered = prerelease_entries(cl, inputs.new);
     // A gathered section tells everything since the last final release: its compare
     // link starts there too.
