@@ -53,6 +53,9 @@ pub fn edit(
     file: &ChangelogFile,
     inputs: &Inputs,
 ) -> anyhow::Result<Option<String>> {
+    if inputs.source == Source::None {
+        return Ok(None);
+    }
     let cl = &file.parsed;
     let at = |line: Option<usize>, message: String, help: &str| -> anyhow::Error {
         Failure::usage(format!("{}: {message}", project.rel(&file.path)))
@@ -74,9 +77,7 @@ pub fn edit(
         .sections
         .iter()
         .filter(|s| s.kind == changelog::SectionKind::Unreleased);
-    if let (Some(first), Some(second)) = (pending.next(), pending.next())
-        && inputs.source != Source::None
-    {
+    if let (Some(first), Some(second)) = (pending.next(), pending.next()) {
         return Err(at(
             Some(second.line),
             format!(
@@ -104,18 +105,8 @@ pub fn edit(
     let edit = &edit;
     let level = cl.style.level + 1;
     let unreleased = cl.unreleased().map(|u| Groups::parse(cl.section_body(u)));
-    let released = match inputs.source {
-        Source::None => return Ok(None),
-        Source::Unreleased if gathered.is_empty() => {
-            changelog::release(cl, edit, inputs.allow_empty)
-        }
-        Source::Unreleased => {
-            let Some(mut body) = unreleased else {
-                return Err(refused(project, file, ChangelogError::NoUnreleased));
-            };
-            body.merge(gathered);
-            changelog::release_with_body(cl, edit, &body.render())
-        }
+    // The new section's body, when it is not the Unreleased body as it stands.
+    let body = match inputs.source {
         Source::Commits => {
             let mut body = unreleased.unwrap_or_default();
             body.merge(commits::groups(inputs.commits, level));
@@ -130,8 +121,20 @@ pub fn edit(
                     "commit the changes first, or pass `--allow-empty-changelog` to write the heading alone",
                 ));
             }
-            changelog::release_with_body(cl, edit, &body.render())
+            Some(body)
         }
+        _ if gathered.is_empty() => None,
+        _ => {
+            let Some(mut body) = unreleased else {
+                return Err(refused(project, file, ChangelogError::NoUnreleased));
+            };
+            body.merge(gathered);
+            Some(body)
+        }
+    };
+    let released = match body {
+        Some(body) => changelog::release_with_body(cl, edit, &body.render()),
+        None => changelog::release(cl, edit, inputs.allow_empty),
     };
     released.map(Some).map_err(|e| refused(project, file, e))
 }
