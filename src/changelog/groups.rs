@@ -150,11 +150,12 @@ mod tests {
 
     #[test]
     fn merging_joins_groups_by_title() {
-        let mut a = Groups::parse("### Added\n- a\n\n### Fixed\n- f");
+        // Keep a Changelog's order (Removed before Fixed), other titles last.
+        let mut a = Groups::parse("### Other\n- o\n\n### Added\n- a\n\n### Fixed\n- f");
         a.merge(Groups::parse("### added\n- b\n- a\n\n### Removed\n- r"));
         assert_eq!(
             a.render(),
-            "### Added\n\n- a\n- b\n\n### Fixed\n\n- f\n\n### Removed\n\n- r"
+            "### Added\n\n- a\n- b\n\n### Removed\n\n- r\n\n### Fixed\n\n- f\n\n### Other\n\n- o"
         );
         let mut plain = Groups::parse("- x");
         plain.merge(Groups::parse("- y\n- x"));
