@@ -3,12 +3,11 @@
 //! default `cargo test`. Each function panics when a property does not hold.
 use std::collections::BTreeSet;
 
-use cargo_pyrelease::edit::changelog::{ReleaseEdit, release, section_text};
+use cargo_pyrelease::changelog::{ReleaseEdit, SectionKind, parse, release, section_text};
 use cargo_pyrelease::edit::toml::{
     set_lock_versions, set_package_version, set_pyproject_version, set_uv_lock_version,
     set_workspace_version, update_requirements,
 };
-use cargo_pyrelease::project::changelog::{SectionKind, parse};
 use cargo_pyrelease::version::{pep440_to_semver, to_pep440};
 use toml_edit::{Document, Item};
 

@@ -4,6 +4,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod artifact;
+pub mod changelog;
 pub mod checks;
 pub mod cli;
 pub mod edit;

@@ -50,8 +50,7 @@ fn toml_version_regressions() {
 /// checks above really run on them.
 #[test]
 fn changelog_regressions_reach_the_splice() {
-    use cargo_pyrelease::edit::changelog::{ReleaseEdit, release};
-    use cargo_pyrelease::project::changelog::parse;
+    use cargo_pyrelease::changelog::{ReleaseEdit, parse, release};
     for (name, bytes) in inputs("changelog") {
         let text = std::str::from_utf8(&bytes[1..]).unwrap();
         let edit = ReleaseEdit {

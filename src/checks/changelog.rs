@@ -15,8 +15,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let path = changelog.path.as_path();
     let cl = &changelog.parsed;
     let version = project.version.to_string();
-    let pep440 = project.pep440.as_deref().unwrap_or(&version);
-    let section = cl.release(&version).or_else(|| cl.release(pep440));
+    let section = cl.release(&version);
     match section {
         None => {
             let at = cl.unreleased().map(|s| s.line);
@@ -24,7 +23,10 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                 "changelog-no-section",
                 Some((path, at)),
                 format!("the changelog has no section for {version}"),
-                format!("`cargo pyrelease bump {version}` turns `[Unreleased]` into its section (the first release of the current version; `bump patch|minor|major` for the next one); or add a `## [{version}] - DATE` heading by hand"),
+                format!(
+                    "`cargo pyrelease bump {version}` turns `[Unreleased]` into its section (the first release of the current version; `bump patch|minor|major` for the next one); or add a `{}` heading by hand",
+                    cl.style.render(&version, "DATE", None).replace('\n', " ")
+                ),
             );
         }
         Some(section) => {
@@ -61,9 +63,8 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     }
     let tag = project.tag();
     for link in &cl.links {
-        let label = link.label.trim_start_matches('v');
         let points_elsewhere = link.url.contains("compare")
-            && ((label == version || label == pep440) && !link.url.ends_with(&tag)
+            && (crate::changelog::same_version(&link.label, &version) && !link.url.ends_with(&tag)
                 || link.label.eq_ignore_ascii_case("unreleased")
                     && section.is_some()
                     && !link.url.contains(&format!("{tag}..."))

@@ -367,7 +367,15 @@ pub struct BumpArgs {
     /// Allow an explicit version that is lower than the current one
     #[arg(long)]
     pub allow_downgrade: bool,
-    /// Allow releasing with an empty Unreleased section
+    /// Where the new changelog section's entries come from: `unreleased` (the Unreleased
+    /// section becomes the release's), `commits` (written from the commits since the last
+    /// release tag, grouped by conventional-commit type), or `none` (the changelog is left
+    /// alone). Default: `unreleased` when the changelog has an Unreleased section, else
+    /// `commits`
+    #[arg(long, value_name = "FROM", value_parser = ["unreleased", "commits", "none"])]
+    pub changelog: Option<String>,
+    /// Allow a release whose changelog section lists no changes (an empty Unreleased, or
+    /// no commits since the last release)
     #[arg(long)]
     pub allow_empty_changelog: bool,
 }

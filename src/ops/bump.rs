@@ -3,16 +3,44 @@ use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
 use crate::exec::{Executor, Mode};
 use crate::plan::bump::BumpRequest;
+use crate::plan::changelog::Source;
 use crate::project::Project;
 use crate::shell::Shell;
 use crate::version::{Level, PreKind, Target};
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
-    let request = request(args)?;
+    let mut request = request(args)?;
     crate::exec::journal::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
     let (project, early) =
         Project::load_beside(&global.load_options(), crate::project::git::status)?;
     let git = crate::project::git::state(early, &project.root)?;
+    if let Some(cl) = &project.changelog
+        && Source::resolve(request.changelog, &cl.parsed) == Source::Commits
+    {
+        if git.is_none() {
+            let why = match request.changelog {
+                Some(_) => "`--changelog=commits` writes the changelog section".to_string(),
+                None => format!(
+                    "`{}` has no Unreleased section, so its new section is written",
+                    project.rel(&cl.path)
+                ),
+            };
+            return Err(Failure::usage(format!(
+                "{why} from the commits since the last release, and `{}` is not in a git repository",
+                project.root.display()
+            ))
+            .help("add an `## [Unreleased]` section with this release's changes, or pass `--changelog=none` to leave the changelog alone")
+            .into());
+        }
+        // The current version's tag, or the newest tag of another spelling.
+        let tag = project.tag();
+        request.since = if crate::project::git::tag_commit(&project.root, &tag).is_some() {
+            Some(tag)
+        } else {
+            crate::project::commits::last_tag(&project.root)
+        };
+        request.commits = crate::project::commits::since(&project.root, request.since.as_deref())?;
+    }
     let ignored = match &git {
         Some(_) if request.commit => git_ignored(&project.root)?,
         _ => Vec::new(),
@@ -131,6 +159,13 @@ fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {
         pre,
         allow_downgrade: args.allow_downgrade,
         allow_empty_changelog: args.allow_empty_changelog,
+        changelog: args.changelog.as_deref().map(|c| match c {
+            "unreleased" => Source::Unreleased,
+            "commits" => Source::Commits,
+            _ => Source::None,
+        }),
+        commits: Vec::new(),
+        since: None,
         allow_dirty: args.allow_dirty,
         date,
         commit: args.commit,

@@ -36,7 +36,6 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
     let section = changelog
         .parsed
         .release(&semver)
-        .or_else(|| changelog.parsed.release(&pep440))
         .ok_or_else(|| {
             let help = match changelog.parsed.unreleased() {
                 Some(s) if version == project.version => format!(

@@ -712,9 +712,7 @@ impl Release<'_> {
         let body = project
             .changelog
             .as_ref()
-            .and_then(|cl| {
-                crate::edit::changelog::section_text(&cl.parsed, &project.version.to_string())
-            })
+            .and_then(|cl| crate::changelog::section_text(&cl.parsed, &project.version.to_string()))
             .unwrap_or_default();
         let pep440 = project.pep440.clone().unwrap_or_default();
         let mut release =

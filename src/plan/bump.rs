@@ -1,7 +1,8 @@
 //! `bump`: one new version everywhere the version is written, as one plan.
 use std::collections::BTreeSet;
 
-use crate::edit::changelog::{self as cl_edit, ReleaseEdit};
+use crate::changelog::commits::Commit;
+use crate::changelog::{ReleaseEdit, section_text};
 use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
@@ -17,6 +18,11 @@ pub struct BumpRequest {
     pub pre: Option<PreKind>,
     pub allow_downgrade: bool,
     pub allow_empty_changelog: bool,
+    /// `--changelog`: where the new section's entries come from; `None` decides from the file.
+    pub changelog: Option<crate::plan::changelog::Source>,
+    /// The commits since the last release (`since`), when the section is written from them.
+    pub commits: Vec<Commit>,
+    pub since: Option<String>,
     pub allow_dirty: bool,
     /// YYYY-MM-DD for the changelog heading.
     pub date: String,
@@ -133,17 +139,6 @@ pub fn plan(
 
     let mut notes = None;
     if let Some(changelog) = &project.changelog {
-        // Two sections for one version make its notes (and the tag message) ambiguous;
-        // a release would carry the confusion forward rather than settle it.
-        if let Some((version, first, later)) = changelog.parsed.duplicates().into_iter().next() {
-            return Err(Failure::usage(format!(
-                "{}: the changelog has two sections for {version} (lines {first} and {later})",
-                project.rel(&changelog.path)
-            ))
-            .at(&changelog.path, Some(later))
-            .help("merge them into one section, then bump again")
-            .into());
-        }
         // A first release of the current version compares with the newest release
         // the changelog has, if any (a version set by hand), not with itself.
         let previous = if first {
@@ -151,21 +146,23 @@ pub fn plan(
         } else {
             Some(old.to_string())
         };
-        let edit = ReleaseEdit {
-            version: &new.to_string(),
-            previous: previous.as_deref(),
-            date: &req.date,
-            tag_prefix: &project.config.tag_prefix,
+        let inputs = crate::plan::changelog::Inputs {
+            source: crate::plan::changelog::Source::resolve(req.changelog, &changelog.parsed),
+            edit: ReleaseEdit {
+                version: &new.to_string(),
+                previous: previous.as_deref(),
+                date: &req.date,
+                tag_prefix: &project.config.tag_prefix,
+            },
+            new: &new,
+            allow_empty: req.allow_empty_changelog,
+            commits: &req.commits,
+            since: req.since.as_deref(),
         };
-        let released = cl_edit::release(&changelog.parsed, &edit, req.allow_empty_changelog)
-            .map_err(|e| {
-                Failure::usage(format!("{}: {e}", project.rel(&changelog.path)))
-                    .at(&changelog.path, changelog_line(&changelog.parsed))
-                    .help("or pass `--allow-empty-changelog` to release without notes")
-            })?;
-        let parsed = crate::project::changelog::parse(&released);
-        notes = cl_edit::section_text(&parsed, &new.to_string());
-        edits.edit_known(&changelog.path, &changelog.parsed.text, |_| Ok(released))?;
+        if let Some(released) = crate::plan::changelog::edit(project, changelog, &inputs)? {
+            notes = section_text(&crate::changelog::parse(&released), &new.to_string());
+            edits.edit_known(&changelog.path, &changelog.parsed.text, |_| Ok(released))?;
+        }
     }
 
     let edits = edits.into_edits();
@@ -262,12 +259,7 @@ fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
     let Some(changelog) = &project.changelog else {
         return Err(version_failure(same_version(project, req)));
     };
-    let pep440 = project.pep440.as_deref().unwrap_or_default();
-    let section = changelog
-        .parsed
-        .release(&old.to_string())
-        .or_else(|| changelog.parsed.release(pep440));
-    if let Some(section) = section {
+    if let Some(section) = changelog.parsed.release(&old.to_string()) {
         return Err(Failure::usage(format!(
             "already at `{old}`, and the changelog has its section (line {}): {old} is released",
             section.line
@@ -302,10 +294,6 @@ fn version_failure(err: version::VersionError) -> anyhow::Error {
         failure = failure.help(help);
     }
     failure.into()
-}
-
-fn changelog_line(parsed: &crate::project::changelog::Changelog) -> Option<usize> {
-    parsed.unreleased().map(|s| s.line)
 }
 
 /// A dirty tree is refused unless asked; with `--commit`, a file the user had

@@ -1,7 +1,7 @@
 //! The read-only model of the project, loaded once: which Python packages are
 //! released, from which crate, at which version, with which other crates.
 pub mod cargo_config;
-pub mod changelog;
+pub mod commits;
 pub mod config;
 pub mod git;
 pub mod prefetch;
@@ -32,7 +32,7 @@ pub enum VersionSource {
 #[derive(Debug, Clone)]
 pub struct ChangelogFile {
     pub path: PathBuf,
-    pub parsed: changelog::Changelog,
+    pub parsed: crate::changelog::Changelog,
 }
 
 #[derive(Debug)]
@@ -558,25 +558,18 @@ fn find_changelog(
             }
             Some(path)
         }
-        None => {
-            let dirs = [Some(root), package.path.parent(), crate_manifest.parent()];
-            let mut found = None;
-            'outer: for dir in dirs.into_iter().flatten() {
-                for name in changelog::CANDIDATES {
-                    let path = dir.join(name);
-                    if path.is_file() {
-                        found = Some(path);
-                        break 'outer;
-                    }
-                }
-            }
-            found
-        }
+        // Nearest the package first: a Python package's own `py-foo/CHANGELOG.md` wins
+        // over the Rust core's at the root.
+        None => crate::changelog::locate(
+            [package.path.parent(), crate_manifest.parent(), Some(root)]
+                .into_iter()
+                .flatten(),
+        ),
     };
     path.map(|path| {
         let text = crate::exec::fs::read_text(&path)?;
         Ok(ChangelogFile {
-            parsed: changelog::parse(&text),
+            parsed: crate::changelog::parse(&text),
             path,
         })
     })

@@ -1,17 +1,24 @@
 //! Splicing a release into a changelog: text in, text out.
 //!
-//! The Unreleased heading becomes the new version's heading in the file's own style
-//! ([`HeadingStyle`](crate::project::changelog::HeadingStyle)), with a fresh empty Unreleased heading (spelled like the old one) and
-//! a blank line above it; the body stays where it is, so it now belongs to the release.
-//! When the file keeps compare links, the `[Unreleased]` link moves to the new tag and a link
-//! for the new version goes right below it. Nothing else changes: the edit is a list of byte
-//! range replacements on the original text, so line endings, trailing newline, whitespace and
-//! every other line survive byte for byte.
+//! The new version's heading is written in the file's own style ([`HeadingStyle`]). With an
+//! Unreleased section ([`release`]), its heading becomes the new version's, with a fresh
+//! empty Unreleased heading (spelled like the old one) and a blank line above it; the body
+//! stays where it is, so it now belongs to the release. With a body made elsewhere
+//! ([`release_with_body`]: from commits, or a pre-release cycle's sections gathered), the
+//! new section holds that body, below the fresh Unreleased heading or, in a file without
+//! one, above the newest release. When the file keeps compare links, the `[Unreleased]`
+//! link moves to the new tag and a link for the new version goes right below it. Nothing
+//! else changes: the edit is a list of byte range replacements on the original text, so
+//! line endings, trailing newline, whitespace and every other line survive byte for byte.
+//!
+//! [`HeadingStyle`]: super::HeadingStyle
 
 use std::fmt;
 use std::ops::Range;
 
-use crate::project::changelog::{Changelog, LinkDef, Section, version_len};
+use super::links::{RepoUrl, heading_link, latest_release_link};
+use super::style::version_len;
+use super::{Changelog, Section, parse};
 
 /// What to release. `version` is spelled as it should appear in the heading; `previous` and
 /// `tag_prefix` only matter for links.
@@ -61,32 +68,53 @@ impl std::error::Error for ChangelogError {}
 /// The changelog text with the Unreleased section turned into `edit.version`'s section.
 ///
 /// Errors, checked in this order: the version already has a section; there is no Unreleased
-/// section; the Unreleased section lists nothing (blank lines, HTML comments and bare
-/// subheadings such as `### Added` do not count) unless `allow_empty`.
+/// section; the Unreleased section lists nothing (blank lines, HTML comments, compare links
+/// and bare subheadings such as `### Added` do not count) unless `allow_empty`.
 pub fn release(
     cl: &Changelog,
     edit: &ReleaseEdit,
     allow_empty: bool,
 ) -> Result<String, ChangelogError> {
-    if let Some(s) = cl.release(edit.version) {
-        return Err(ChangelogError::AlreadyReleased {
-            version: edit.version.to_string(),
-            line: s.line,
-        });
-    }
+    not_released(cl, edit)?;
     let unreleased = cl.unreleased().ok_or(ChangelogError::NoUnreleased)?;
     if !allow_empty && !cl.lists_changes(unreleased) {
         return Err(ChangelogError::EmptyUnreleased {
             line: unreleased.line,
         });
     }
+    Ok(splice(cl, edit, None))
+}
 
+/// The changelog text with a new section for `edit.version` holding `body` (trimmed; empty
+/// for a heading alone). An Unreleased section is emptied: its entries are the caller's to
+/// put into `body`. Refused only when the version already has a section.
+pub fn release_with_body(
+    cl: &Changelog,
+    edit: &ReleaseEdit,
+    body: &str,
+) -> Result<String, ChangelogError> {
+    not_released(cl, edit)?;
+    Ok(splice(cl, edit, Some(body.trim())))
+}
+
+fn not_released(cl: &Changelog, edit: &ReleaseEdit) -> Result<(), ChangelogError> {
+    match cl.release(edit.version) {
+        Some(s) => Err(ChangelogError::AlreadyReleased {
+            version: edit.version.to_string(),
+            line: s.line,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn splice(cl: &Changelog, edit: &ReleaseEdit, body: Option<&str>) -> String {
     let text = cl.text.as_str();
-    let eol = eol_at(text, unreleased.heading.end);
+    let unreleased = cl.unreleased();
+    let links = &cl.links;
+    let eol = eol_at(text, unreleased.map_or(text.len(), |u| u.heading.end));
     let style = &cl.style;
     // CommonMark uses the first definition of a label, so that is the one readers follow.
-    let unreleased_link = cl
-        .links
+    let unreleased_link = links
         .iter()
         .find(|l| l.label.eq_ignore_ascii_case("unreleased"));
     let unreleased_repo = unreleased_link.and_then(|l| RepoUrl::parse(&l.url));
@@ -104,23 +132,60 @@ pub fn release(
             let prefix = repo.old_tag_prefix(edit.previous, edit.tag_prefix);
             Some(repo.version_url(&prefix, edit.previous, edit.version))
         });
-    let fresh = fresh_unreleased(cl, unreleased, edit);
     let heading = style.render(edit.version, edit.date, heading_url.as_deref());
     // A URL taken from the file can spoil the heading: a `)` ends the link early, the
     // word "unreleased" makes it an Unreleased heading (both found by fuzz/). Then it is
     // written unlinked, so the release always has its section.
-    let heading = if crate::project::changelog::parse(&heading)
-        .release(edit.version)
-        .is_some()
-    {
+    let heading = if parse(&heading).release(edit.version).is_some() {
         heading
     } else {
         style.render(edit.version, edit.date, None)
     };
-    edits.push((
-        unreleased.heading.clone(),
-        format!("{fresh}{eol}{eol}{heading}"),
-    ));
+    let heading = with_eol(&heading, eol);
+    let section = match body {
+        None => heading,
+        Some("") => format!("{heading}{eol}{eol}"),
+        Some(body) => format!("{heading}{eol}{eol}{}{eol}{eol}", with_eol(body, eol)),
+    };
+    match (unreleased, body) {
+        (Some(u), None) => {
+            let fresh = fresh_unreleased(cl, u, edit, eol);
+            edits.push((u.heading.clone(), format!("{fresh}{eol}{eol}{section}")));
+        }
+        (Some(u), Some(_)) => {
+            edits.push((u.heading.clone(), fresh_unreleased(cl, u, edit, eol)));
+            // The old body goes (its entries are in `body`), but its link definitions
+            // stay: they serve the Unreleased heading, and are edited below.
+            let mut from = u.body.start;
+            let kept = links
+                .iter()
+                .filter(|l| u.body.start <= l.span.start && l.span.end <= u.body.end);
+            for l in kept {
+                edits.push((from..l.span.start, eol.to_string()));
+                from = l.span.end;
+            }
+            // Right after the heading (no body, no line ending) a blank line is missing.
+            let gap = if from > u.body.start || u.body.start == u.heading.end {
+                2
+            } else {
+                1
+            };
+            edits.push((from..u.body.end, format!("{}{section}", eol.repeat(gap))));
+        }
+        (None, _) => {
+            let at = insertion_point(cl);
+            // At the end of a file, after its title: start on a line of its own.
+            let gap =
+                if at < text.len() || text.is_empty() || text.ends_with(&format!("{eol}{eol}")) {
+                    0
+                } else if text.ends_with('\n') {
+                    1
+                } else {
+                    2
+                };
+            edits.push((at..at, format!("{}{section}", eol.repeat(gap))));
+        }
+    }
 
     let label = style.label(edit.version);
     if let (Some(link), Some(repo)) = (unreleased_link, &unreleased_repo) {
@@ -146,14 +211,34 @@ pub fn release(
         ));
     }
 
-    Ok(apply(text, edits))
+    apply(text, edits)
 }
 
-/// The body of `version`'s section, trimmed, with `\n` line endings (for release notes and
-/// tag messages, which should not inherit a CRLF file's endings).
-pub fn section_text(cl: &Changelog, version: &str) -> Option<String> {
-    let s = cl.release(version)?;
-    Some(cl.section_body(s).replace("\r\n", "\n"))
+/// Where a new section goes in a file without Unreleased: above the newest release, or
+/// else before the closing link definitions, or at the end.
+fn insertion_point(cl: &Changelog) -> usize {
+    if let Some(s) = cl.latest_release() {
+        return s.heading.start;
+    }
+    let text = cl.text.as_str();
+    let mut at = text.len();
+    for l in cl.links.iter().rev() {
+        if text[l.span.end..at].trim().is_empty() {
+            at = l.span.start;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// `s`, written with `\n`, in the file's line ending.
+fn with_eol(s: &str, eol: &str) -> String {
+    if eol == "\n" {
+        s.to_string()
+    } else {
+        s.replace("\r\n", "\n").replace('\n', eol)
+    }
 }
 
 fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
@@ -186,11 +271,11 @@ fn eol_at(text: &str, pos: usize) -> &'static str {
     }
 }
 
-/// The new empty Unreleased heading: the old line as written, with an inline compare link
-/// (`## [Unreleased](…/compare/v1.2.3...HEAD)`) moved to the new tag. A heading that names
-/// the pending version (`## 1.3.0 (unreleased)`) cannot be copied, since the next version is
-/// unknown; it becomes a plain `Unreleased` heading of the same level.
-fn fresh_unreleased(cl: &Changelog, s: &Section, edit: &ReleaseEdit) -> String {
+/// The new empty Unreleased heading: the old heading as written, with an inline compare
+/// link (`## [Unreleased](…/compare/v1.2.3...HEAD)`) moved to the new tag. A heading that
+/// names the pending version (`## 1.3.0 (unreleased)`) cannot be copied, since the next
+/// version is unknown; it becomes a plain `Unreleased` heading of the same level and form.
+fn fresh_unreleased(cl: &Changelog, s: &Section, edit: &ReleaseEdit, eol: &str) -> String {
     let line = &cl.text[s.heading.clone()];
     let plain = || {
         let bracketed = line.trim_start_matches([' ', '#']).starts_with('[');
@@ -199,7 +284,11 @@ fn fresh_unreleased(cl: &Changelog, s: &Section, edit: &ReleaseEdit) -> String {
         } else {
             "Unreleased"
         };
-        format!("{} {name}", "#".repeat(s.level))
+        match line.lines().nth(1) {
+            // Setext: the old underline, which a shorter name does not outgrow.
+            Some(underline) => format!("{name}{eol}{}", underline.trim()),
+            None => format!("{} {name}", "#".repeat(s.level)),
+        }
     };
     let text_part = line.split("](").next().unwrap_or(line);
     if contains_version(text_part) {
@@ -208,10 +297,7 @@ fn fresh_unreleased(cl: &Changelog, s: &Section, edit: &ReleaseEdit) -> String {
     let fresh = relinked_unreleased(line, edit);
     // A rewritten link can take the word "Unreleased" with it when the word was only in
     // the URL (found by fuzz/); the heading must still read as Unreleased.
-    if crate::project::changelog::parse(&fresh)
-        .unreleased()
-        .is_some()
-    {
+    if parse(&fresh).unreleased().is_some() {
         fresh
     } else {
         plain()
@@ -247,142 +333,10 @@ fn contains_version(s: &str) -> bool {
     })
 }
 
-/// The URL for the new heading in a linked style, shaped like the latest release's.
-fn heading_link(cl: &Changelog, url: &str, edit: &ReleaseEdit) -> Option<String> {
-    let repo = RepoUrl::parse(url)?;
-    let latest = cl.latest_version()?;
-    let tag = repo.new_tag()?;
-    let prefix = tag_prefix(tag, Some(latest)).unwrap_or_else(|| edit.tag_prefix.to_string());
-    Some(repo.version_url(&prefix, edit.previous, edit.version))
-}
-
-/// The link definition of the newest release, its repository, and the tag prefix it shows.
-fn latest_release_link<'c>(
-    cl: &'c Changelog,
-    edit: &ReleaseEdit,
-) -> Option<(&'c LinkDef, RepoUrl<'c>, String)> {
-    let latest = cl.latest_version()?;
-    let label = cl.style.label(latest);
-    let def = cl
-        .links
-        .iter()
-        .find(|l| l.label == label || l.label == latest)?;
-    let repo = RepoUrl::parse(&def.url)?;
-    let prefix = repo
-        .new_tag()
-        .and_then(|t| tag_prefix(t, Some(latest)))
-        .unwrap_or_else(|| edit.tag_prefix.to_string());
-    Some((def, repo, prefix))
-}
-
-/// The prefix of `tag` before its version: `v` in `v1.2.3`, `python-v` in `python-v1.6.3`.
-/// When `tag` does not end with `version` as given (a different spelling), the prefix is
-/// what precedes the first `digits.digits`.
-fn tag_prefix(tag: &str, version: Option<&str>) -> Option<String> {
-    if let Some(p) = version.and_then(|v| tag.strip_suffix(v)) {
-        return Some(p.to_string());
-    }
-    let b = tag.as_bytes();
-    (0..b.len())
-        .find(|&i| b[i].is_ascii_digit() && version_len(&tag[i..]).is_some())
-        .map(|i| tag[..i].to_string())
-}
-
-/// A GitHub or GitLab URL we know how to extend: `<base>/compare/a...b`,
-/// `<base>/-/compare/a...b`, `<base>/releases/tag/t`, `<base>/-/tags/t`, or a branch view.
-struct RepoUrl<'u> {
-    base: &'u str,
-    gitlab: bool,
-    /// (from, separator, to) of a compare URL; GitHub accepts `..` as well as `...`.
-    compare: Option<(&'u str, &'static str, &'u str)>,
-    /// The tag of a tag or release page.
-    tag: Option<&'u str>,
-}
-
-impl<'u> RepoUrl<'u> {
-    fn parse(url: &'u str) -> Option<Self> {
-        // GitLab first: its markers contain GitHub's (`/-/compare/` ends with `/compare/`).
-        for (marker, gitlab) in [("/-/compare/", true), ("/compare/", false)] {
-            if let Some(i) = url.find(marker) {
-                let tail = &url[i + marker.len()..];
-                let (sep, at) = match tail.find("...") {
-                    Some(at) => ("...", at),
-                    None => ("..", tail.find("..")?),
-                };
-                return Some(RepoUrl {
-                    base: &url[..i],
-                    gitlab,
-                    compare: Some((&tail[..at], sep, &tail[at + sep.len()..])),
-                    tag: None,
-                });
-            }
-        }
-        for (marker, gitlab, is_tag) in [
-            ("/-/tags/", true, true),
-            ("/-/releases/", true, true),
-            ("/-/tree/", true, false),
-            ("/-/commits/", true, false),
-            ("/releases/tag/", false, true),
-            ("/tree/", false, false),
-            ("/commits/", false, false),
-        ] {
-            if let Some(i) = url.find(marker) {
-                let tail = &url[i + marker.len()..];
-                return Some(RepoUrl {
-                    base: &url[..i],
-                    gitlab,
-                    compare: None,
-                    tag: is_tag.then_some(tail),
-                });
-            }
-        }
-        None
-    }
-
-    fn sep(&self) -> &'static str {
-        self.compare.map_or("...", |(_, sep, _)| sep)
-    }
-
-    /// The newer tag this URL points at (a release heading's or definition's own tag).
-    fn new_tag(&self) -> Option<&'u str> {
-        self.compare.map(|(_, _, to)| to).or(self.tag)
-    }
-
-    /// The tag prefix, read from the older side of an Unreleased compare URL.
-    fn old_tag_prefix(&self, previous: Option<&str>, fallback: &str) -> String {
-        self.compare
-            .and_then(|(from, _, _)| tag_prefix(from, previous))
-            .unwrap_or_else(|| fallback.to_string())
-    }
-
-    fn compare_url(&self, from: &str, to: &str) -> String {
-        let dash = if self.gitlab { "/-" } else { "" };
-        format!("{}{dash}/compare/{from}{}{to}", self.base, self.sep())
-    }
-
-    /// The Unreleased link after the release: from the new tag to whatever it compared to
-    /// before (`HEAD`, `main`).
-    fn unreleased_url(&self, prefix: &str, version: &str) -> String {
-        let to = self.compare.map_or("HEAD", |(_, _, to)| to);
-        self.compare_url(&format!("{prefix}{version}"), to)
-    }
-
-    /// The new version's link: a compare from the previous tag, or the tag page of a first
-    /// release.
-    fn version_url(&self, prefix: &str, previous: Option<&str>, version: &str) -> String {
-        let new_tag = format!("{prefix}{version}");
-        match previous {
-            Some(prev) => self.compare_url(&format!("{prefix}{prev}"), &new_tag),
-            None if self.gitlab => format!("{}/-/tags/{new_tag}", self.base),
-            None => format!("{}/releases/tag/{new_tag}", self.base),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::changelog::parse;
+    use crate::changelog::{parse, section_text};
 
     const DATE: &str = "2026-11-25";
 
@@ -448,6 +402,53 @@ All notable changes to this project will be documented in this file.
             "### Added\n- New thing."
         );
         assert_eq!(cl.section_body(cl.unreleased().unwrap()), "");
+    }
+
+    fn with_body(text: &str, body: &str) -> String {
+        release_with_body(&parse(text), &edit("1.3.0", Some("1.2.0")), body).unwrap()
+    }
+
+    #[test]
+    fn a_given_body_replaces_the_unreleased_entries() {
+        let input = "# C\n\n## [Unreleased]\n\n- old\n\n## [1.2.0] - 2024-01-01\n\n- x\n";
+        assert_eq!(
+            with_body(input, "- old\n- new"),
+            "# C\n\n## [Unreleased]\n\n## [1.3.0] - 2026-11-25\n\n- old\n- new\n\n\
+             ## [1.2.0] - 2024-01-01\n\n- x\n"
+        );
+        // The Unreleased compare link stays under its heading, moved to the new tag.
+        let input = "## [Unreleased]\n\n[Unreleased]: https://github.com/o/r/compare/v1.2.0...HEAD\n\n\
+                     ## [1.2.0]\n\n- x\n";
+        assert_eq!(
+            with_body(input, "- new"),
+            "## [Unreleased]\n\n[Unreleased]: https://github.com/o/r/compare/v1.3.0...HEAD\n\
+             [1.3.0]: https://github.com/o/r/compare/v1.2.0...v1.3.0\n\n\
+             ## [1.3.0]\n\n- new\n\n## [1.2.0]\n\n- x\n"
+        );
+        // CRLF, and an Unreleased heading at the very end.
+        assert_eq!(
+            with_body("## 1.2.0\r\n\r\n## Unreleased", "- a\n- b"),
+            "## 1.2.0\r\n\r\n## Unreleased\r\n\r\n## 1.3.0\r\n\r\n- a\r\n- b\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn without_unreleased_the_section_goes_above_the_newest_release() {
+        let input = "# C\n\n## 1.2.0 (2024-01-01)\n\n- x\n";
+        assert_eq!(
+            with_body(input, "### Added\n\n- y\n"),
+            "# C\n\n## 1.3.0 (2026-11-25)\n\n### Added\n\n- y\n\n## 1.2.0 (2024-01-01)\n\n- x\n"
+        );
+        // No release yet: at the end, after the title; an empty body is the heading alone.
+        assert_eq!(with_body("# C", ""), "# C\n\n## 1.3.0 - 2026-11-25\n\n");
+        assert_eq!(with_body("", "- a"), "## 1.3.0 - 2026-11-25\n\n- a\n\n");
+        assert_eq!(
+            release_with_body(&parse("## 1.3.0\n"), &edit("1.3.0", None), "- a"),
+            Err(ChangelogError::AlreadyReleased {
+                version: "1.3.0".into(),
+                line: 1
+            })
+        );
     }
 
     #[test]
@@ -777,7 +778,7 @@ All notable changes to this project will be documented in this file.
 #[cfg(test)]
 mod props {
     use super::*;
-    use crate::project::changelog::parse;
+    use crate::changelog::{parse, section_text};
     use proptest::prelude::*;
 
     /// A generated changelog and where its Unreleased heading and link are (0-based lines).
@@ -924,7 +925,7 @@ mod props {
                 prop_assert!(after.unreleased().is_some());
             }
             for sec in &cl.sections {
-                if let crate::project::changelog::SectionKind::Release { version } = &sec.kind {
+                if let crate::changelog::SectionKind::Release { version } = &sec.kind {
                     prop_assert!(section_text(&cl, version).is_some());
                 }
             }

@@ -1,28 +1,30 @@
 //! Reading a Markdown changelog into sections, without changing a byte of it.
 //!
-//! Real changelogs (see `layouts.md`) mix Keep a Changelog, git-cliff, rooster and
-//! hand-written styles. We need three things from them: where the pending (Unreleased)
+//! Real changelogs (see `layouts.md`) mix Keep a Changelog, git-cliff, release-plz, rooster
+//! and hand-written styles. We need three things from them: where the pending (Unreleased)
 //! section is, where each released version's section is, and how the file spells a
-//! release heading, so that `edit::changelog` can write the next one the same way.
-//! Everything is recorded as byte ranges into the original text, because the splicer
-//! must change a few lines and leave every other byte alone.
+//! release heading, so that the splice can write the next one the same way. Everything is
+//! recorded as byte ranges into the original text, because the splice must change a few
+//! lines and leave every other byte alone.
 //!
 //! # Rules
-//! - Only ATX headings (`#` to `######`) count. Setext headings (`1.2.3\n-----`) are not
-//!   recognised: no surveyed project uses them for versions, and supporting them would make
-//!   a heading span two lines.
+//! - ATX headings (`#` to `######`) and setext headings (a one-line paragraph underlined
+//!   with at least three `=`, level 1, or `-`, level 2) count. A setext heading's range
+//!   covers both lines.
 //! - Lines inside fenced code blocks (```` ``` ```` or `~~~`, at any indentation, because
 //!   list items nest fences deeper than CommonMark's three spaces) and inside `<!-- ... -->`
 //!   blocks are never headings or link definitions.
 //! - A heading is an *Unreleased* heading when its text contains the word "unreleased" in
-//!   any case: `## [Unreleased]`, `## Unreleased`, `## Next (UNRELEASED)`,
-//!   `## [Unreleased](https://…/compare/v1.2.3...HEAD)`, `## 1.3.0 (unreleased)`.
+//!   any case (`## [Unreleased]`, `## Next (UNRELEASED)`, `## 1.3.0 (unreleased)`,
+//!   `## [Unreleased](https://…/compare/v1.2.3...HEAD)`), or is just `Latest`, `Next` or
+//!   `Upcoming` (bracketed or not).
 //! - A heading is a *release* heading when its text is, in order: an optional `Version ` or
-//!   `Release ` word, an optional `[`, an optional `v`, a version (digits, at least one
-//!   `.digits`, then semver or PEP 440 suffix characters such as `-rc.1`, `b1`, `.dev0`), the
-//!   matching `]` when bracketed (optionally followed by a `(url)` link), and then nothing or
-//!   something that does not start with a letter (` - 2024-01-02`, ` (2024-01-02)`,
-//!   ` [YANKED]`). So `## 2.0 migration notes` is not a release.
+//!   `Release ` word or a release-plz crate name (`` `crate` - ``), an optional `[`, an
+//!   optional `v`, a version (digits, at least one `.digits`, then semver or PEP 440 suffix
+//!   characters such as `-rc.1`, `b1`, `.dev0`), the matching `]` when bracketed
+//!   (optionally followed by a `(url)` link), and then nothing or something that does not
+//!   start with a letter (` - 2024-01-02`, ` (2024-01-02)`, ` [YANKED]`). So
+//!   `## 2.0 migration notes` is not a release. The details are in [`super::style`].
 //! - The *section level* is the level of the first Unreleased or release heading. Only
 //!   headings at that level start sections: a `### 1.2.3` under `## 1.2.3` is body text.
 //! - Other headings at the section level (`## New Contributors`, `## Older releases`) are not
@@ -37,259 +39,9 @@
 //!   `YYYY-MM-DD`.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 
-/// Where changelogs live in the surveyed projects, most common first.
-pub const CANDIDATES: &[&str] = &[
-    "CHANGELOG.md",
-    "Changelog.md",
-    "changelog.md",
-    "CHANGES.md",
-    "HISTORY.md",
-    "docs/release-notes.md",
-    "docs/changelog.md",
-];
-
-/// The first of [`CANDIDATES`] that is a file under `root`.
-///
-/// On a case-insensitive file system the returned name may differ in case from the name on
-/// disk; it still opens the same file.
-pub fn locate(root: &Path) -> Option<PathBuf> {
-    CANDIDATES
-        .iter()
-        .map(|name| root.join(name))
-        .find(|path| path.is_file())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Changelog {
-    pub text: String,
-    /// In file order (newest release first in every surveyed changelog).
-    pub sections: Vec<Section>,
-    /// Every link reference definition outside code, in file order.
-    pub links: Vec<LinkDef>,
-    /// How the next release heading should be written.
-    pub style: HeadingStyle,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SectionKind {
-    Unreleased,
-    Release { version: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    pub kind: SectionKind,
-    /// 1-based line of the heading.
-    pub line: usize,
-    /// Number of `#` of the heading (the changelog's section level).
-    pub level: usize,
-    /// The heading line, without its line ending.
-    pub heading: Range<usize>,
-    /// From the line after the heading to the next section, the trailing link definitions or EOF.
-    pub body: Range<usize>,
-    /// `YYYY-MM-DD` found in a release heading.
-    pub date: Option<String>,
-}
-
-/// A link reference definition, `[1.2.3]: https://…`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkDef {
-    /// As written, without the brackets (`Unreleased`, `1.2.3`, `v0.14.0`).
-    pub label: String,
-    pub url: String,
-    /// 1-based.
-    pub line: usize,
-    /// The whole line, without its line ending.
-    pub span: Range<usize>,
-    /// The URL alone (inside `<>` when written that way), so it can be replaced in place.
-    pub url_span: Range<usize>,
-}
-
-/// How release headings are written in this file.
-///
-/// A struct rather than an enum of named styles because the features are independent: the
-/// surveyed files combine brackets, `v`, links and two date spellings freely.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeadingStyle {
-    /// Number of `#`.
-    pub level: usize,
-    /// A word before the version, as written (`Version `); usually empty.
-    pub word: String,
-    /// `[1.2.3]` (Keep a Changelog).
-    pub brackets: bool,
-    /// `v` or `V` before the version, or empty.
-    pub v_prefix: String,
-    /// The URL of the latest release heading when it is a link, `## [1.2.3](url)`: the next
-    /// heading gets a link of the same shape.
-    pub link: Option<String>,
-    /// How a date follows the version; `None` when the latest release carries no date.
-    pub date: Option<DateStyle>,
-}
-
-/// The text around a `YYYY-MM-DD` date in a heading: `" - "` and `""`, or `" ("` and `")"`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateStyle {
-    pub before: String,
-    pub after: String,
-}
-
-impl HeadingStyle {
-    /// `## [1.2.3] - 2024-01-02`, for a changelog that has no release yet and a bracketed
-    /// Unreleased heading.
-    pub fn keep_a_changelog(level: usize) -> Self {
-        HeadingStyle {
-            level,
-            word: String::new(),
-            brackets: true,
-            v_prefix: String::new(),
-            link: None,
-            date: Some(DateStyle {
-                before: " - ".to_string(),
-                after: String::new(),
-            }),
-        }
-    }
-
-    /// `## 1.2.3 - 2024-01-02`, for a changelog that has no release yet and a plain
-    /// Unreleased heading.
-    pub fn plain(level: usize) -> Self {
-        HeadingStyle {
-            brackets: false,
-            ..Self::keep_a_changelog(level)
-        }
-    }
-
-    /// The version as it appears in the heading, and so the label of its link definition.
-    pub fn label(&self, version: &str) -> String {
-        format!("{}{version}", self.v_prefix)
-    }
-
-    /// A release heading line in this style (without a line ending). `url` is used only by
-    /// bracketed styles, where `[1.2.3](url)` is a link.
-    pub fn render(&self, version: &str, date: &str, url: Option<&str>) -> String {
-        let mut out = "#".repeat(self.level.max(1));
-        out.push(' ');
-        out.push_str(&self.word);
-        let label = self.label(version);
-        if self.brackets {
-            out.push('[');
-            out.push_str(&label);
-            out.push(']');
-            if let Some(url) = url {
-                out.push('(');
-                out.push_str(url);
-                out.push(')');
-            }
-        } else {
-            out.push_str(&label);
-        }
-        if let Some(d) = &self.date {
-            out.push_str(&d.before);
-            out.push_str(date);
-            out.push_str(&d.after);
-        }
-        out
-    }
-}
-
-impl Changelog {
-    /// The first Unreleased section (a second one is ignored; it is unusual enough that the
-    /// user should see it in the diff rather than have us guess).
-    pub fn unreleased(&self) -> Option<&Section> {
-        self.sections
-            .iter()
-            .find(|s| s.kind == SectionKind::Unreleased)
-    }
-
-    /// The first section of `version`, compared as written; a leading `v` in the argument is
-    /// ignored because headings are stored without it.
-    pub fn release(&self, version: &str) -> Option<&Section> {
-        let version = strip_v(version);
-        self.sections
-            .iter()
-            .find(|s| matches!(&s.kind, SectionKind::Release { version: v } if v == version))
-    }
-
-    /// The topmost release section: changelogs list the newest release first. The caller
-    /// compares versions when it needs the highest.
-    pub fn latest_release(&self) -> Option<&Section> {
-        self.sections
-            .iter()
-            .find(|s| matches!(s.kind, SectionKind::Release { .. }))
-    }
-
-    /// The version of the topmost release section.
-    pub fn latest_version(&self) -> Option<&str> {
-        match &self.latest_release()?.kind {
-            SectionKind::Release { version } => Some(version),
-            SectionKind::Unreleased => None,
-        }
-    }
-
-    /// The body of a section, trimmed of surrounding whitespace, line endings as in the file.
-    pub fn section_body<'a>(&'a self, s: &Section) -> &'a str {
-        self.text.get(s.body.clone()).unwrap_or("").trim()
-    }
-
-    /// Whether a section lists any change. Blank lines, HTML comments (templates leave
-    /// `<!-- add changes here -->`) and bare subheadings (`### Added` from a Keep a Changelog
-    /// template) are not changes, so a release would have no notes.
-    pub fn lists_changes(&self, s: &Section) -> bool {
-        let mut in_comment = false;
-        for line in self.section_body(s).lines() {
-            let t = line.trim();
-            if in_comment {
-                if let Some(end) = t.find("-->") {
-                    in_comment = false;
-                    if !t[end + 3..].trim().is_empty() {
-                        return true;
-                    }
-                }
-                continue;
-            }
-            if t.is_empty() || atx_heading(t).is_some() {
-                continue;
-            }
-            if let Some(after) = t.strip_prefix("<!--") {
-                match after.find("-->") {
-                    Some(end) if !after[end + 3..].trim().is_empty() => return true,
-                    Some(_) => {}
-                    None => in_comment = true,
-                }
-                continue;
-            }
-            return true;
-        }
-        false
-    }
-
-    /// Versions that have more than one section: (version, first line, later line), once per
-    /// later occurrence.
-    pub fn duplicates(&self) -> Vec<(String, usize, usize)> {
-        let mut out = Vec::new();
-        for (i, s) in self.sections.iter().enumerate() {
-            let SectionKind::Release { version } = &s.kind else {
-                continue;
-            };
-            let first = self.sections[..i]
-                .iter()
-                .find(|p| matches!(&p.kind, SectionKind::Release { version: v } if v == version));
-            if let Some(first) = first {
-                out.push((version.clone(), first.line, s.line));
-            }
-        }
-        out
-    }
-}
-
-fn strip_v(version: &str) -> &str {
-    match version.strip_prefix(['v', 'V']) {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
-        _ => version,
-    }
-}
+use super::style::{HeadingStyle, ReleaseHeading, release_heading};
+use super::{Changelog, LinkDef, Section, SectionKind};
 
 /// One line: `start..end` is its content without `\n` or `\r\n`; `next` is where the next
 /// line starts.
@@ -332,33 +84,39 @@ fn split_lines(text: &str) -> Vec<Line> {
     lines
 }
 
-/// What a release heading says and how it is spelled.
-struct ReleaseHeading {
-    version: String,
-    date: Option<String>,
-    word: String,
-    brackets: bool,
-    v_prefix: String,
-    link: Option<String>,
-    date_style: Option<DateStyle>,
-}
-
 enum HeadingKind {
     Unreleased,
     Release(ReleaseHeading),
 }
 
+/// A heading found in the text: its first and last line, level and text.
+struct Heading<'t> {
+    first: usize,
+    last: usize,
+    level: usize,
+    text: &'t str,
+}
+
 pub fn parse(text: &str) -> Changelog {
     let lines = split_lines(text);
-    // (line index, level, heading text)
-    let mut headings: Vec<(usize, usize, &str)> = Vec::new();
+    let line = |idx: usize| &text[lines[idx].start..lines[idx].end];
+    let mut headings: Vec<Heading> = Vec::new();
     let mut links = Vec::new();
     let mut is_link = vec![false; lines.len()];
     let mut fence: Option<(u8, usize)> = None;
     let mut in_comment = false;
+    // Whether the line before is blank, a heading or the start: a setext heading is a
+    // paragraph of one line, and a longer paragraph's last line is not a version.
+    let mut after_break = true;
+    let mut skip = false;
 
     for (idx, l) in lines.iter().enumerate() {
-        let s = &text[l.start..l.end];
+        let s = line(idx);
+        let was_break = std::mem::replace(&mut after_break, s.trim().is_empty());
+        if std::mem::take(&mut skip) {
+            after_break = true;
+            continue;
+        }
         if let Some((ch, len)) = fence {
             if fence_closes(s, ch, len) {
                 fence = None;
@@ -378,7 +136,13 @@ pub fn parse(text: &str) -> Changelog {
             continue;
         }
         if let Some((level, heading)) = atx_heading(s) {
-            headings.push((idx, level, heading));
+            headings.push(Heading {
+                first: idx,
+                last: idx,
+                level,
+                text: heading,
+            });
+            after_break = true;
             continue;
         }
         if let Some((label, url)) = link_def(s) {
@@ -390,6 +154,21 @@ pub fn parse(text: &str) -> Changelog {
                 span: l.start..l.end,
                 url_span: l.start + url.start..l.start + url.end,
             });
+            continue;
+        }
+        if was_break
+            && is_paragraph_start(s)
+            && let Some(level) = lines
+                .get(idx + 1)
+                .and_then(|_| setext_underline(line(idx + 1)))
+        {
+            headings.push(Heading {
+                first: idx,
+                last: idx + 1,
+                level,
+                text: s.trim(),
+            });
+            skip = true;
         }
     }
 
@@ -399,85 +178,80 @@ pub fn parse(text: &str) -> Changelog {
     for (idx, l) in lines.iter().enumerate().rev() {
         if is_link[idx] {
             link_block = Some(l.start);
-        } else if !text[l.start..l.end].trim().is_empty() {
+        } else if !line(idx).trim().is_empty() {
             break;
         }
     }
 
-    let classified: Vec<(usize, usize, HeadingKind)> = headings
+    let classified: Vec<(&Heading, HeadingKind)> = headings
         .iter()
-        .filter_map(|&(idx, level, t)| classify(t).map(|k| (idx, level, k)))
+        .filter_map(|h| classify(h.text).map(|k| (h, k)))
         .collect();
-    let level = classified.first().map(|&(_, level, _)| level);
+    let level = classified.first().map(|(h, _)| h.level);
 
     // Lines where a body ends: section headings and headings above the section level.
     let boundaries: Vec<usize> = match level {
         Some(level) => headings
             .iter()
-            .filter(|&&(idx, l, _)| {
-                l < level || (l == level && classified.iter().any(|&(c, _, _)| c == idx))
+            .filter(|h| {
+                h.level < level
+                    || (h.level == level && classified.iter().any(|(c, _)| c.first == h.first))
             })
-            .map(|&(idx, _, _)| idx)
+            .map(|h| h.first)
             .collect(),
         None => Vec::new(),
     };
 
     let mut sections = Vec::new();
     let mut style = None;
-    for (idx, l, kind) in classified {
-        if Some(l) != level {
+    for (h, kind) in classified {
+        if Some(h.level) != level {
             continue;
         }
-        let line = &lines[idx];
-        let body_start = line.next;
+        let body_start = lines[h.last].next;
         let body_end = boundaries
             .iter()
-            .find(|&&b| b > idx)
+            .find(|&&b| b > h.first)
             .map(|&b| lines[b].start)
             .or(link_block)
             .unwrap_or(text.len())
             .max(body_start);
+        let heading = lines[h.first].start..lines[h.last].end;
         let (kind, date) = match kind {
             HeadingKind::Unreleased => (SectionKind::Unreleased, None),
             HeadingKind::Release(r) => {
                 let date = r.date.clone();
                 let version = r.version.clone();
                 if style.is_none() {
-                    style = Some(HeadingStyle {
-                        level: l,
-                        word: r.word,
-                        brackets: r.brackets,
-                        v_prefix: r.v_prefix,
-                        link: r.link,
-                        date: r.date_style,
-                    });
+                    let underline = (h.last > h.first).then(|| line(h.last).trim());
+                    style = Some(HeadingStyle::learned(h.level, h.text, underline, r));
                 }
                 (SectionKind::Release { version }, date)
             }
         };
         sections.push(Section {
             kind,
-            line: idx + 1,
-            level: l,
-            heading: line.start..line.end,
+            line: h.first + 1,
+            level: h.level,
+            heading,
             body: body_start..body_end,
             date,
         });
     }
 
     let style = style.unwrap_or_else(|| {
-        let level = level.unwrap_or(2);
         // Without a release to copy, follow the Unreleased heading: bracketed means Keep a
         // Changelog, whose release headings carry ` - date`.
-        let bracketed = sections
+        let first = headings
             .iter()
-            .find(|s| s.kind == SectionKind::Unreleased)
-            .and_then(|s| atx_heading(&text[s.heading.clone()]))
-            .is_some_and(|(_, t)| t.starts_with('['));
-        if bracketed {
-            HeadingStyle::keep_a_changelog(level)
-        } else {
-            HeadingStyle::plain(level)
+            .find(|h| Some(h.level) == level && classify(h.text).is_some());
+        match first {
+            Some(h) => HeadingStyle::first_release(
+                h.level,
+                h.text.starts_with('['),
+                (h.last > h.first).then(|| line(h.last).trim()),
+            ),
+            None => HeadingStyle::first_release(2, false, None),
         }
     });
 
@@ -511,7 +285,7 @@ fn fence_closes(line: &str, ch: u8, len: usize) -> bool {
 }
 
 /// An ATX heading: (level, text without the `#`s, surrounding spaces or closing `#`s).
-fn atx_heading(line: &str) -> Option<(usize, &str)> {
+pub(super) fn atx_heading(line: &str) -> Option<(usize, &str)> {
     let rest = line.trim_start_matches(' ');
     if line.len() - rest.len() > 3 {
         return None;
@@ -536,8 +310,45 @@ fn atx_heading(line: &str) -> Option<(usize, &str)> {
     Some((level, text))
 }
 
+/// A line that can be the text of a setext heading: not blank, not indented as code, and
+/// not the start of a list item, quote or table row (`- x\n---` is a list and a rule).
+fn is_paragraph_start(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    line.len() - t.len() <= 3
+        && !t.trim().is_empty()
+        && !t.starts_with(['>', '|', '\t'])
+        && !is_list_item(t)
+}
+
+/// A list item's first line: `- x`, `* x`, `+ x`, `1. x`, `1) x` (a marker alone too).
+pub(super) fn is_list_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().first() {
+        Some(b'-' | b'*' | b'+') => 1,
+        _ if digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) => digits + 1,
+        _ => return false,
+    };
+    line[marker..].is_empty() || line[marker..].starts_with([' ', '\t'])
+}
+
+/// The level a setext underline gives: 1 for `===`, 2 for `---` (three or more).
+fn setext_underline(line: &str) -> Option<usize> {
+    let t = line.trim_start_matches(' ');
+    if line.len() - t.len() > 3 {
+        return None;
+    }
+    let t = t.trim_end();
+    let ch = t.bytes().next()?;
+    let level = match ch {
+        b'=' => 1,
+        b'-' => 2,
+        _ => return None,
+    };
+    (t.len() >= 3 && t.bytes().all(|b| b == ch)).then_some(level)
+}
+
 /// A link reference definition: (label range, URL range), both relative to `line`.
-fn link_def(line: &str) -> Option<(Range<usize>, Range<usize>)> {
+pub(super) fn link_def(line: &str) -> Option<(Range<usize>, Range<usize>)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 || !line[indent..].starts_with('[') {
         return None;
@@ -573,10 +384,18 @@ fn link_def(line: &str) -> Option<(Range<usize>, Range<usize>)> {
 }
 
 fn classify(text: &str) -> Option<HeadingKind> {
-    if has_word(&text.to_ascii_lowercase(), "unreleased") {
+    if is_pending(text) {
         return Some(HeadingKind::Unreleased);
     }
     release_heading(text).map(HeadingKind::Release)
+}
+
+/// Whether a heading names the pending section: `Unreleased` anywhere, or just `Latest`,
+/// `Next` or `Upcoming`.
+pub(super) fn is_pending(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let name = lower.trim_start_matches('[').trim_end_matches(']').trim();
+    has_word(&lower, "unreleased") || matches!(name, "latest" | "next" | "upcoming")
 }
 
 /// `word` occurs in `hay` with no letter or digit on either side.
@@ -588,140 +407,10 @@ fn has_word(hay: &str, word: &str) -> bool {
     })
 }
 
-fn release_heading(text: &str) -> Option<ReleaseHeading> {
-    let mut rest = text;
-    let mut word = String::new();
-    for w in ["version", "release"] {
-        if rest
-            .get(..w.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(w))
-        {
-            let after = rest[w.len()..].trim_start_matches([' ', '\t']);
-            if after.len() < rest.len() - w.len() {
-                word = rest[..rest.len() - after.len()].to_string();
-                rest = after;
-            }
-            break;
-        }
-    }
-    let brackets = rest.starts_with('[');
-    if brackets {
-        rest = &rest[1..];
-    }
-    let mut v_prefix = String::new();
-    if rest.starts_with(['v', 'V']) && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit) {
-        v_prefix = rest[..1].to_string();
-        rest = &rest[1..];
-    }
-    let len = version_len(rest)?;
-    let version = rest[..len].to_string();
-    rest = &rest[len..];
-    let mut link = None;
-    if brackets {
-        rest = rest.strip_prefix(']')?;
-        if let Some(r) = rest.strip_prefix('(') {
-            let close = r.find(')')?;
-            link = Some(r[..close].to_string());
-            rest = &r[close + 1..];
-        } else if let Some(r) = rest.strip_prefix('[') {
-            // `[1.2.3][ref]`: a full reference link; the definition is elsewhere.
-            let close = r.find(']')?;
-            rest = &r[close + 1..];
-        }
-    }
-    if rest.trim_start().starts_with(char::is_alphabetic) {
-        return None;
-    }
-    let (date, date_style) = match find_date(rest) {
-        Some(at) => {
-            let before = &rest[..at];
-            let after_date = &rest[at + 10..];
-            let opener = before.trim_end().chars().next_back();
-            let after = match opener {
-                Some('(') if after_date.starts_with(')') => ")",
-                Some('[') if after_date.starts_with(']') => "]",
-                _ => "",
-            };
-            // Copy the separator as written (` - `, ` – `, ` (`), but not words: in
-            // `## 1.2.3 - Codename - 2024-01-02` the codename belongs to that release only.
-            let before = if before.chars().any(char::is_alphanumeric) {
-                " - "
-            } else {
-                before
-            };
-            (
-                Some(rest[at..at + 10].to_string()),
-                Some(DateStyle {
-                    before: before.to_string(),
-                    after: after.to_string(),
-                }),
-            )
-        }
-        None => (None, None),
-    };
-    Some(ReleaseHeading {
-        version,
-        date,
-        word,
-        brackets,
-        v_prefix,
-        link,
-        date_style,
-    })
-}
-
-/// Length of the version at the start of `s`: `1.2.3`, `1.2.0-alpha.1`, `2.14.0b1`,
-/// `1.0.post1`, `1.2.3+build`. At least one dot, so `2024-01-02` and `#123` are not versions.
-pub(crate) fn version_len(s: &str) -> Option<usize> {
-    const SUFFIX_PUNCT: &[u8] = b".-+_!";
-    let b = s.as_bytes();
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mut i = digits(0);
-    if i == 0 {
-        return None;
-    }
-    let mut dots = 0;
-    while b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1 + digits(i + 1);
-        dots += 1;
-    }
-    if dots == 0 {
-        return None;
-    }
-    while b
-        .get(i)
-        .is_some_and(|c| c.is_ascii_alphanumeric() || SUFFIX_PUNCT.contains(c))
-    {
-        i += 1;
-    }
-    // `## 1.2.3.` or `1.2.3-`: trailing punctuation is prose, not version.
-    while SUFFIX_PUNCT.contains(&b[i - 1]) {
-        i -= 1;
-    }
-    Some(i)
-}
-
-/// Byte offset of the first `YYYY-MM-DD` not glued to other digits.
-fn find_date(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    (0..b.len().saturating_sub(9)).find(|&i| {
-        let d = &b[i..i + 10];
-        let shape = d.iter().enumerate().all(|(k, c)| {
-            if k == 4 || k == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-        shape
-            && (i == 0 || !b[i - 1].is_ascii_digit())
-            && !b.get(i + 10).is_some_and(u8::is_ascii_digit)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changelog::{DateStyle, HeadingStyle};
 
     fn release(v: &str) -> SectionKind {
         SectionKind::Release {
@@ -808,6 +497,7 @@ All notable changes to this project will be documented in this file.
                     before: " - ".into(),
                     after: String::new()
                 }),
+                setext: None,
             }
         );
         assert_eq!(
@@ -815,6 +505,96 @@ All notable changes to this project will be documented in this file.
             "## [1.3.0] - 2026-11-25"
         );
         assert!(cl.duplicates().is_empty());
+    }
+
+    /// Every style seen in real projects, each with a semver and a PEP 440 pre-release:
+    /// found by either spelling, and the next heading written the same way.
+    #[test]
+    fn real_project_styles() {
+        // (older heading with `{v}`, newer heading template, the newer rendered for 1.3.0)
+        let styles = [
+            ("## [{v}] - 2024-01-01", "## [1.3.0] - 2026-11-25"),
+            ("## {v} (2024-01-01)", "## 1.3.0 (2026-11-25)"),
+            (
+                "## [v{v}](https://github.com/o/r/tree/v{v}) (2024-01-01)",
+                "## [v1.3.0](LINK) (2026-11-25)",
+            ),
+            ("## {v}", "## 1.3.0"),
+            (
+                "## `foo` - [{v}](https://github.com/o/r/compare/foo-v1.0.0...foo-v{v}) - 2024-01-01",
+                "## `foo` - [1.3.0](LINK) - 2026-11-25",
+            ),
+            ("# {v}", "# 1.3.0"),
+            (
+                "{v} (2024-01-01)\n------------------",
+                "1.3.0 (2026-11-25)\n------------------",
+            ),
+            ("{v}\n=====", "1.3.0\n====="),
+        ];
+        for (template, rendered) in styles {
+            for (written, other) in [("1.2.0-rc.1", "1.2.0rc1"), ("1.2.0rc1", "1.2.0-rc.1")] {
+                let older = template.replace("{v}", "1.1.0");
+                let newer = template.replace("{v}", written);
+                let text = format!("Intro.\n\n{newer}\n\n- a\n\n{older}\n\n- b\n");
+                let cl = parse(&text);
+                assert_eq!(
+                    kinds(&cl),
+                    vec![release(written), release("1.1.0")],
+                    "{template}"
+                );
+                for q in [written, other, &format!("v{other}")] {
+                    let s = cl.release(q).unwrap_or_else(|| panic!("{template}: {q}"));
+                    assert_eq!(cl.section_body(s), "- a", "{template}: {q}");
+                }
+                assert_eq!(cl.section_body(cl.release("1.1.0").unwrap()), "- b");
+                let link = cl.style.link.as_deref().map(|_| "LINK");
+                assert_eq!(
+                    cl.style.render("1.3.0", "2026-11-25", link),
+                    rendered,
+                    "{template}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn setext_headings() {
+        let text = "Changelog\n=========\n\nUnreleased\n----------\n\n- x\n\n1.2.0\n-----\n\n- y\n";
+        let cl = parse(text);
+        assert_eq!(kinds(&cl), vec![SectionKind::Unreleased, release("1.2.0")]);
+        let u = cl.unreleased().unwrap();
+        assert_eq!(u.line, 4);
+        assert_eq!(heading_text(&cl, u), "Unreleased\n----------");
+        assert_eq!(cl.section_body(u), "- x");
+        assert_eq!(cl.section_body(cl.release("1.2.0").unwrap()), "- y");
+        // Underlines as long as their text follow the new text's length.
+        assert_eq!(cl.style.render("10.20.30", "", None), "10.20.30\n--------");
+        // A list item or a longer paragraph above a rule is not a heading.
+        for text in [
+            "- 1.2.0\n-----\n",
+            "Some prose\n1.2.0\n-----\n",
+            "1.2.0\n--\n",
+        ] {
+            assert!(parse(text).sections.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn pending_section_names() {
+        for h in [
+            "## Latest",
+            "## [Next]",
+            "## upcoming",
+            "## Next (UNRELEASED)",
+        ] {
+            let cl = parse(&format!("{h}\n- x\n## 1.0.0\n"));
+            assert_eq!(
+                kinds(&cl),
+                vec![SectionKind::Unreleased, release("1.0.0")],
+                "{h}"
+            );
+        }
+        assert!(parse("## Latest news\n").sections.is_empty());
     }
 
     #[test]
@@ -1165,18 +945,6 @@ See `changelogs/`.
         assert_eq!(cl.section_body(u), "");
         let cl = parse("## 1.0.0\r");
         assert_eq!(kinds(&cl), vec![release("1.0.0")]);
-    }
-
-    #[test]
-    fn locate_finds_the_first_candidate() {
-        let dir = std::env::temp_dir().join(format!("pyrelease-changelog-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("docs")).unwrap();
-        assert_eq!(locate(&dir), None);
-        std::fs::write(dir.join("docs/release-notes.md"), "## 1.0.0\n").unwrap();
-        assert_eq!(locate(&dir), Some(dir.join("docs/release-notes.md")));
-        std::fs::write(dir.join("HISTORY.md"), "## 1.0.0\n").unwrap();
-        assert_eq!(locate(&dir), Some(dir.join("HISTORY.md")));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
 

@@ -1,0 +1,4 @@
+/// Two.
+pub fn two() -> u32 {
+    pycore_core::one() + 1
+}
