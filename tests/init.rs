@@ -30,16 +30,29 @@ fn redact(text: &str) -> String {
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
 }
 
+/// One full snapshot (`clean`), and for every other shape the diff from it: a change
+/// to the renderer shows once, and each shape's snapshot shows only what it changes.
 #[test]
 fn workflow_for_every_shape_is_valid_and_audited_clean() {
     let dir = tempfile::tempdir().unwrap();
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut clean = String::new();
     for shape in SHAPES {
         let fixture = Fixture::new(shape);
         let out = fixture.run(&["init"]);
         assert_eq!(out.code, 0, "{shape}:\n{}", out.render(&fixture.root));
-        let yaml = fixture.read(WORKFLOW);
-        snapshot(&format!("init/{shape}.release.yml"), &redact(&yaml));
+        let yaml = redact(&fixture.read(WORKFLOW));
+        if *shape == "clean" {
+            snapshot("init/clean.release.yml", &yaml);
+            clean = yaml.clone();
+        } else {
+            let diff = similar::TextDiff::from_lines(&clean, &yaml)
+                .unified_diff()
+                .context_radius(2)
+                .header("clean.release.yml", &format!("{shape}.release.yml"))
+                .to_string();
+            snapshot(&format!("init/{shape}.release.diff"), &diff);
+        }
         // zizmor and check-jsonschema run once over all of them.
         let copy = dir.path().join(format!("{shape}.yml"));
         std::fs::write(&copy, &yaml).unwrap();
@@ -81,10 +94,47 @@ fn own_release_workflow_is_up_to_date() {
     )
     .unwrap();
     assert!(
-        yaml.contains("run: cargo install --locked --path .\n"),
+        yaml.contains("cargo install --locked --path . --root \"$RUNNER_TEMP/tool\"\n"),
         "{yaml}"
     );
-    assert!(!yaml.contains("cargo install --locked cargo-pyrelease"));
+    assert!(!yaml.contains("pipx install cargo-pyrelease"));
+}
+
+/// `init --check` lints this repository's workflow with actionlint (and shellcheck),
+/// the schema and zizmor; a broken workflow is a finding (exit 1), named by the linter.
+#[test]
+fn init_check_lints_the_workflow() {
+    let venv_bin = support::tools::tool("zizmor").parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(venv_bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"))
+        .args(["init", "--check"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}{}", String::from_utf8_lossy(&out.stdout));
+    for linter in ["actionlint", "check-jsonschema", "zizmor"] {
+        assert!(stderr.contains(&format!("with {linter}")), "{stderr}");
+    }
+
+    let fixture = Fixture::git("clean");
+    assert_eq!(fixture.run(&["init"]).code, 0);
+    let broken = fixture
+        .read(WORKFLOW)
+        .replace("needs: verify", "needs: verfy");
+    fixture.write(WORKFLOW, &broken);
+    let mut cmd = fixture.command(&["init", "--check"]);
+    cmd.env("PATH", &path);
+    let out = support::output(cmd);
+    let text = out.render(&fixture.root);
+    assert_eq!(out.code, 1, "{text}");
+    assert!(text.contains("verfy"), "{text}");
+    assert!(text.contains("has findings from actionlint"), "{text}");
 }
 
 #[test]

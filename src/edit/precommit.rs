@@ -19,12 +19,30 @@ pub fn hook_ids() -> Vec<&'static str> {
         .collect()
 }
 
+/// `pre-commit install` installs these hook types: the verify hook runs at pre-push.
+const HOOK_TYPES: &str = "default_install_hook_types: [pre-commit, pre-push]\n";
+
 /// The new text of the config, or `None` when it already uses this repository.
 /// `text` is `None` when the file does not exist.
 pub fn add(text: Option<&str>, rev: &str, file: &Path) -> Result<Option<String>, Failure> {
     let Some(text) = text else {
-        return Ok(Some(format!("repos:\n{}", entry("  ", rev))));
+        return Ok(Some(format!("{HOOK_TYPES}repos:\n{}", entry("  ", rev))));
     };
+    append(text, rev, file).map(|added| added.map(|text| with_hook_types(&text)))
+}
+
+/// `default_install_hook_types` before `repos:` unless the config sets it already.
+fn with_hook_types(text: &str) -> String {
+    if text.lines().any(|l| l.starts_with("default_install_hook_types:")) {
+        return text.to_string();
+    }
+    match text.find("\nrepos:").map(|i| i + 1).or_else(|| text.starts_with("repos:").then_some(0)) {
+        Some(at) => format!("{}{HOOK_TYPES}{}", &text[..at], &text[at..]),
+        None => format!("{HOOK_TYPES}{text}"),
+    }
+}
+
+fn append(text: &str, rev: &str, file: &Path) -> Result<Option<String>, Failure> {
     if text.contains(REPO) {
         return Ok(None);
     }
@@ -107,7 +125,7 @@ mod tests {
     #[test]
     fn new_file() {
         let text = add_to(None);
-        assert!(text.starts_with("repos:\n  - repo: https://github.com/cargo-pyrelease/cargo-pyrelease\n    rev: v0.1.0\n    hooks:\n      - id: pyrelease-sync\n"), "{text}");
+        assert!(text.starts_with("default_install_hook_types: [pre-commit, pre-push]\nrepos:\n  - repo: https://github.com/cargo-pyrelease/cargo-pyrelease\n    rev: v0.1.0\n    hooks:\n      - id: pyrelease-sync\n"), "{text}");
     }
 
     #[test]
@@ -116,7 +134,7 @@ mod tests {
         let text = add_to(Some(before));
         assert_eq!(
             text,
-            "# mine\nrepos:\n- repo: local\n  hooks:\n  - id: x\n\
+            "# mine\ndefault_install_hook_types: [pre-commit, pre-push]\nrepos:\n- repo: local\n  hooks:\n  - id: x\n\
              - repo: https://github.com/cargo-pyrelease/cargo-pyrelease\n  rev: v0.1.0\n  hooks:\n    - id: pyrelease-sync\n    - id: pyrelease-verify\n\
              \n# ci settings\nci:\n  skip: [x]\n"
         );

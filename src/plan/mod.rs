@@ -2,6 +2,7 @@
 //! The executor applies a plan or, in a dry run, prints it.
 pub mod bump;
 pub mod init;
+pub mod publishers;
 pub mod publish;
 pub mod spots;
 pub mod sync;
