@@ -28,6 +28,11 @@ pub fn add(text: Option<&str>, rev: &str, file: &Path) -> Result<Option<String>,
     let Some(text) = text else {
         return Ok(Some(format!("{HOOK_TYPES}repos:\n{}", entry("  ", rev))));
     };
+    if text.contains(REPO) {
+        // The hooks are there; the pre-push one is installed only with the hook types.
+        let typed = with_hook_types(text);
+        return Ok((typed != text).then_some(typed));
+    }
     append(text, rev, file).map(|added| added.map(|text| with_hook_types(&text)))
 }
 
@@ -43,9 +48,6 @@ fn with_hook_types(text: &str) -> String {
 }
 
 fn append(text: &str, rev: &str, file: &Path) -> Result<Option<String>, Failure> {
-    if text.contains(REPO) {
-        return Ok(None);
-    }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let Some(start) = lines.iter().position(|l| l.starts_with("repos:")) else {
         let mut out = text.to_string();
@@ -150,7 +152,9 @@ mod tests {
     fn present_or_inline() {
         let path = Path::new(".pre-commit-config.yaml");
         let present = format!("repos:\n  - repo: {REPO}\n    rev: v0.0.9\n");
-        assert_eq!(add(Some(&present), "v0.1.0", path).unwrap(), None);
+        let typed = add(Some(&present), "v0.1.0", path).unwrap().unwrap();
+        assert_eq!(typed, format!("{HOOK_TYPES}{present}"));
+        assert_eq!(add(Some(&typed), "v0.1.0", path).unwrap(), None);
         let err = add(Some("repos: []\n"), "v0.1.0", path).unwrap_err();
         assert_eq!(err.location.unwrap().line, Some(1));
     }
