@@ -297,10 +297,19 @@ fn wheels_per_interpreter_unless_abi3() {
         let out = fixture.run(&["init"]);
         assert_eq!(out.code, 0, "{}", out.render(&fixture.root));
         let yaml = fixture.read(WORKFLOW);
+        // No `requires-python` here: every CPython maturin builds for, each named, and
+        // installed by setup-python where the runner image would decide.
         assert_eq!(
-            yaml.contains("--find-interpreter"),
+            yaml.contains(
+                "--interpreter python3.9 python3.10 python3.11 python3.12 python3.13 python3.14\n"
+            ),
             per_interpreter,
             "{dependency} {maturin}"
+        );
+        assert_eq!(
+            yaml.contains("        if: runner.os != 'Linux'\n        uses: actions/setup-python@"),
+            per_interpreter,
+            "{yaml}"
         );
     }
 }

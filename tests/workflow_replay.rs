@@ -18,7 +18,8 @@ const TAG: &str = "v0.3.0";
 const WORKFLOW: &str = ".github/workflows/release.yml";
 
 struct Replay {
-    fixture: Fixture,
+    /// Kept for its folder, which holds the runner's scratch space.
+    _fixture: Fixture,
     registries: Registries,
     runner: Runner,
     workflow: Workflow,
@@ -101,7 +102,7 @@ fn prepare(edit: impl FnOnce(&Fixture)) -> Replay {
         transcript: String::new(),
     };
     Replay {
-        fixture,
+        _fixture: fixture,
         registries,
         runner,
         workflow,

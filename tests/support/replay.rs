@@ -426,7 +426,7 @@ impl Runner {
         match action {
             "actions/checkout" => {
                 let ok = Command::new("git")
-                    .args(["clone", "-q", "--branch", &self.tag])
+                    .args(["-c", "advice.detachedHead=false", "clone", "-q", "--branch", &self.tag])
                     .arg(&self.remote)
                     .arg(&run.work)
                     .status()
