@@ -104,7 +104,10 @@ fn own_release_workflow_is_up_to_date() {
 /// the schema and zizmor; a broken workflow is a finding (exit 1), named by the linter.
 #[test]
 fn init_check_lints_the_workflow() {
-    let venv_bin = support::tools::tool("zizmor").parent().unwrap().to_path_buf();
+    let venv_bin = support::tools::tool("zizmor")
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let path = std::env::join_paths(
         std::iter::once(venv_bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
     )
@@ -117,7 +120,11 @@ fn init_check_lints_the_workflow() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{stderr}{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     for linter in ["actionlint", "check-jsonschema", "zizmor"] {
         assert!(stderr.contains(&format!("with {linter}")), "{stderr}");
     }

@@ -170,7 +170,7 @@ Examples:
   cargo pyrelease init --dry-run          show every new file and diff, write nothing
   cargo pyrelease init
   cargo pyrelease init --force            replace an existing release.yml
-  cargo pyrelease init --replace          also switch off maturin's CI.yml release job
+  cargo pyrelease init --replace          also remove the release job of maturin's CI.yml
   cargo pyrelease init --check            lint release.yml: actionlint, schema, zizmor")]
     Init(InitArgs),
 }
@@ -294,7 +294,7 @@ pub struct InitArgs {
     /// Replace an existing release workflow
     #[arg(long)]
     pub force: bool,
-    /// Switch off the jobs of other workflows that publish to PyPI or crates.io
+    /// Remove the jobs of other workflows that publish to PyPI or crates.io
     /// (maturin's `CI.yml`), instead of refusing
     #[arg(long)]
     pub replace: bool,

@@ -38,10 +38,17 @@ pub fn add(text: Option<&str>, rev: &str, file: &Path) -> Result<Option<String>,
 
 /// `default_install_hook_types` before `repos:` unless the config sets it already.
 fn with_hook_types(text: &str) -> String {
-    if text.lines().any(|l| l.starts_with("default_install_hook_types:")) {
+    if text
+        .lines()
+        .any(|l| l.starts_with("default_install_hook_types:"))
+    {
         return text.to_string();
     }
-    match text.find("\nrepos:").map(|i| i + 1).or_else(|| text.starts_with("repos:").then_some(0)) {
+    match text
+        .find("\nrepos:")
+        .map(|i| i + 1)
+        .or_else(|| text.starts_with("repos:").then_some(0))
+    {
         Some(at) => format!("{}{HOOK_TYPES}{}", &text[..at], &text[at..]),
         None => format!("{HOOK_TYPES}{text}"),
     }

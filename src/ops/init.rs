@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Resul
         shell.status("Unchanged", what);
     }
     for what in &init.disabled {
-        shell.status("Disabling", format!("the publishing jobs of {what}"));
+        shell.status("Removing", format!("the publishing jobs of {what}"));
     }
     let mode = if *dry_run {
         Mode::DryRun
@@ -65,11 +65,11 @@ const LINTERS: &[(&str, &[&str], &str)] = &[
 /// any has one, 2 when one is not installed.
 fn lint(workflow: &Path, shell: &Shell) -> anyhow::Result<i32> {
     if !workflow.is_file() {
-        return Err(crate::error::Failure::usage(format!(
-            "`{WORKFLOW}` does not exist"
-        ))
-        .help("`cargo pyrelease init` writes it")
-        .into());
+        return Err(
+            crate::error::Failure::usage(format!("`{WORKFLOW}` does not exist"))
+                .help("`cargo pyrelease init` writes it")
+                .into(),
+        );
     }
     let mut failed = Vec::new();
     for (program, args, what) in LINTERS {

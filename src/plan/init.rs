@@ -34,7 +34,7 @@ pub struct Found {
 #[derive(Debug, Clone, Default)]
 pub struct InitRequest {
     pub force: bool,
-    /// Switch off the jobs of other workflows that publish, instead of refusing.
+    /// Remove the jobs of other workflows that publish, instead of refusing.
     pub replace: bool,
     /// `-p` names the user chose: the workflow's commands choose the same.
     pub packages: Vec<String>,
@@ -44,7 +44,7 @@ pub struct InitPlan {
     pub plan: Plan,
     /// Things left as they were, with the reason, for status lines.
     pub kept: Vec<String>,
-    /// Jobs of other workflows switched off by `--replace`, for status lines.
+    /// Jobs of other workflows removed by `--replace`, for status lines.
     pub disabled: Vec<String>,
     pub setup: Setup,
 }
@@ -123,14 +123,14 @@ pub fn plan(project: &Project, found: &Found, request: &InitRequest) -> anyhow::
 }
 
 /// Another workflow that publishes would race `release.yml` on every tag: refused,
-/// or with `--replace` its publishing jobs are switched off (in the same plan, so
-/// all or nothing).
+/// or with `--replace` its publishing jobs are removed (in the same plan, so all or
+/// nothing).
 fn other_publishers(
     found: &Found,
     request: &InitRequest,
     edits: &mut EditSet,
 ) -> anyhow::Result<Vec<String>> {
-    const NOTE: &str = "disabled by `cargo pyrelease init --replace`: release.yml publishes";
+    const NOTE: &str = "`cargo pyrelease init --replace`, since release.yml publishes";
     let mut disabled = Vec::new();
     for (rel, text) in &found.other_workflows {
         let publishers = crate::plan::publishers::find(text);
@@ -148,16 +148,16 @@ fn other_publishers(
                 "`{rel}` publishes too: {jobs}; with `{WORKFLOW}` two pipelines would race on every tag; nothing was written"
             ))
             .at(&path, Some(first.line))
-            .help("`cargo pyrelease init --replace` switches those jobs off (`if: false`; the file's other jobs keep running), or remove them by hand")
+            .help("`cargo pyrelease init --replace` removes those jobs (the file's other jobs stay), or remove them by hand")
             .into());
         }
         edits.edit_known(&path, text, |text| {
-            crate::plan::publishers::disable(text, NOTE).map_err(|job| {
+            crate::plan::publishers::remove(text, NOTE).map_err(|why| {
                 Failure::usage(format!(
-                    "the job `{job}` in `{rel}` has a multi-line `if:`; it cannot be switched off here; nothing was written"
+                    "the publishing jobs of `{rel}` cannot be removed: {why}; nothing was written"
                 ))
                 .at(&path, None)
-                .help("remove the job, or make its `if:` one line, and run init again")
+                .help("remove them by hand, then run init again")
                 .into()
             })
         })?;
@@ -230,11 +230,10 @@ pub fn settings(project: &Project, found: &Found, request: &InitRequest) -> Sett
 
 /// `publish-url` names an index other than PyPI.
 pub fn private_python_index(project: &Project) -> bool {
-    project
-        .config
-        .publish_url
-        .as_deref()
-        .is_some_and(|url| !url.trim_end_matches('/').ends_with("upload.pypi.org/legacy"))
+    project.config.publish_url.as_deref().is_some_and(|url| {
+        !url.trim_end_matches('/')
+            .ends_with("upload.pypi.org/legacy")
+    })
 }
 
 /// This tool's version as its wheel spells it (`0.2.0-rc.1` -> `0.2.0rc1`).

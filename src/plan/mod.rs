@@ -2,8 +2,8 @@
 //! The executor applies a plan or, in a dry run, prints it.
 pub mod bump;
 pub mod init;
-pub mod publishers;
 pub mod publish;
+pub mod publishers;
 pub mod spots;
 pub mod sync;
 

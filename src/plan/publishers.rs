@@ -64,7 +64,10 @@ fn jobs<'a>(lines: &[&'a str]) -> Vec<Job<'a>> {
     keys.iter()
         .enumerate()
         .map(|(k, &index)| Job {
-            id: lines[index].trim().trim_end_matches(':').trim_matches(['"', '\'']),
+            id: lines[index]
+                .trim()
+                .trim_end_matches(':')
+                .trim_matches(['"', '\'']),
             index,
             indent,
             body: index + 1..keys.get(k + 1).copied().unwrap_or(end),
@@ -72,17 +75,11 @@ fn jobs<'a>(lines: &[&'a str]) -> Vec<Job<'a>> {
         .collect()
 }
 
-/// Every job of the workflow `text` that publishes (the first way found in each), but
-/// the jobs switched off with `if: false`.
+/// Every job of the workflow `text` that publishes (the first way found in each).
 pub fn find(text: &str) -> Vec<Publisher> {
     let lines: Vec<&str> = text.lines().collect();
     jobs(&lines)
         .into_iter()
-        .filter(|job| {
-            !lines[job.body.clone()]
-                .iter()
-                .any(|l| l.trim_start().starts_with("if: false"))
-        })
         .filter_map(|job| {
             let what = lines[job.body.clone()].iter().find_map(|line| {
                 let code = line.split(" #").next().unwrap_or(line);
@@ -110,40 +107,67 @@ pub fn find(text: &str) -> Vec<Publisher> {
         .collect()
 }
 
-/// The workflow with each publishing job switched off (`if: false`, the old condition
-/// kept in a comment); its other jobs run as before. `Err` names a job whose `if:` is
-/// not a one-line value and cannot be switched off here.
-pub fn disable(text: &str, note: &str) -> Result<String, String> {
+/// The workflow without its publishing jobs, a comment `note` where each was; its
+/// other jobs run as before. `Err` says why a job cannot be removed: another job
+/// `needs` it, or no job would be left (then the file itself should go).
+pub fn remove(text: &str, note: &str) -> Result<String, String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let plain: Vec<&str> = lines.iter().map(|l| l.trim_end_matches(['\n', '\r'])).collect();
+    let plain: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_end_matches(['\n', '\r']))
+        .collect();
     let publishing: Vec<String> = find(text).into_iter().map(|p| p.job).collect();
-    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
-    let mut inserts = Vec::new();
-    for job in jobs(&plain).into_iter().filter(|j| publishing.iter().any(|p| p == j.id)) {
-        let key_indent = plain[job.body.clone()]
-            .iter()
-            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .map_or(job.indent + 2, |l| l.len() - l.trim_start().len());
-        let pad = " ".repeat(key_indent);
-        let existing = job.body.clone().find(|&i| {
-            plain[i].starts_with(&pad)
-                && plain[i][key_indent..].starts_with("if:")
-        });
-        match existing {
-            Some(i) => {
-                let old = plain[i][key_indent + 3..].trim();
-                if old.is_empty() || old.starts_with(['|', '>']) {
-                    return Err(job.id.to_string());
-                }
-                out[i] = format!("{pad}if: false # {note}; was: {old}\n");
-            }
-            None => inserts.push((job.index + 1, format!("{pad}if: false # {note}\n"))),
+    let all = jobs(&plain);
+    let (gone, kept): (Vec<&Job>, Vec<&Job>) = all
+        .iter()
+        .partition(|j| publishing.iter().any(|p| p == j.id));
+    if kept.is_empty() {
+        return Err("it has no job but the publishing ones: delete the file".into());
+    }
+    for job in &gone {
+        if let Some(user) = kept.iter().find(|k| needs(&plain[k.body.clone()], job.id)) {
+            return Err(format!("the job `{}` needs the job `{}`", user.id, job.id));
         }
     }
-    for (at, line) in inserts.into_iter().rev() {
-        out.insert(at, line);
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        match gone.iter().find(|j| j.index == i) {
+            Some(job) => {
+                let pad = " ".repeat(job.indent);
+                out.push_str(&format!(
+                    "{pad}# The job `{}` was removed: {note}.\n",
+                    job.id
+                ));
+                i = job.body.end;
+            }
+            None => {
+                out.push_str(lines[i]);
+                i += 1;
+            }
+        }
     }
-    Ok(out.concat())
+    Ok(out)
+}
+
+/// A job body's `needs:` names `id` (`needs: id`, `needs: [a, id]`, or a block list).
+fn needs(body: &[&str], id: &str) -> bool {
+    let names = |text: &str| {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .any(|word| word == id)
+    };
+    let Some(at) = body
+        .iter()
+        .position(|l| l.trim_start().starts_with("needs:"))
+    else {
+        return false;
+    };
+    let indent = body[at].len() - body[at].trim_start().len();
+    names(&body[at].trim_start()["needs:".len()..])
+        || body[at + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+            .any(|l| l.trim_start().strip_prefix("- ").is_some_and(names))
 }
 
 #[cfg(test)]
@@ -201,17 +225,30 @@ jobs:
     }
 
     #[test]
-    fn disables_only_the_publishing_jobs() {
-        let text = disable(CI, "off").unwrap();
-        assert!(
-            text.contains("    if: false # off; was: ${{ startsWith(github.ref, 'refs/tags/') }}\n"),
-            "{text}"
-        );
-        assert!(text.contains("  crates:\n    if: false # off\n    runs-on"), "{text}");
+    fn removes_only_the_publishing_jobs() {
+        let text = remove(CI, "gone").unwrap();
+        assert!(text.contains("  # The job `release` was removed: gone.\n  # The job `crates` was removed: gone.\n"), "{text}");
         assert!(text.contains("  linux:\n    runs-on"), "{text}");
-        assert!(text.contains("command: upload"), "the steps stay");
+        assert!(!text.contains("command: upload"), "{text}");
         assert!(find(&text).is_empty(), "{text}");
-        let block = CI.replace("    if: ${{", "    if: >-\n      ${{");
-        assert_eq!(disable(&block, "off"), Err("release".into()));
+        let needed = CI.replace(
+            "  crates:\n    runs-on: ubuntu-latest\n",
+            "  crates:\n    needs:\n      - release\n",
+        );
+        assert_eq!(
+            remove(
+                &needed
+                    .replace("cargo publish\n", "cargo test\n")
+                    .replace("cargo publish --dry-run", "true"),
+                "gone"
+            ),
+            Err("the job `crates` needs the job `release`".into())
+        );
+        let only = "on: push\njobs:\n  up:\n    steps:\n      - run: twine upload dist/*\n";
+        assert!(
+            remove(only, "gone")
+                .unwrap_err()
+                .contains("delete the file")
+        );
     }
 }

@@ -568,7 +568,10 @@ fn publish_python(y: &mut String, s: &Settings) {
     download(y, &format!("{DIST_ARTIFACT}*"), DOWNLOADED);
     attest(
         y,
-        &[format!("{DOWNLOADED}/*.whl"), format!("{DOWNLOADED}/*.tar.gz")],
+        &[
+            format!("{DOWNLOADED}/*.whl"),
+            format!("{DOWNLOADED}/*.tar.gz"),
+        ],
         None,
         "python.sigstore.json",
     );

@@ -141,7 +141,11 @@ impl Runner {
     /// Runs an attempt: the jobs `selected` picks (all of them on a first attempt; the
     /// failed and skipped ones for "Re-run failed jobs"), each once the jobs it needs
     /// succeeded, in this attempt or an earlier one.
-    pub fn attempt(&mut self, workflow: &Workflow, selected: impl Fn(&str, Option<Outcome>) -> bool) {
+    pub fn attempt(
+        &mut self,
+        workflow: &Workflow,
+        selected: impl Fn(&str, Option<Outcome>) -> bool,
+    ) {
         self.attempt += 1;
         for job in &workflow.jobs {
             if !selected(&job.id, self.outcomes.get(&job.id).copied()) {
@@ -209,6 +213,8 @@ impl Runner {
             .join(format!("attempt-{}", self.attempt))
             .join(&job.id);
         let (work, temp) = (dir.join("work"), dir.join("temp"));
+        // As on GitHub, the workspace exists before (or without) a checkout.
+        std::fs::create_dir_all(&work).unwrap();
         std::fs::create_dir_all(&temp).unwrap();
         let mut env = self.env.clone();
         env.extend(workflow.env.clone());
@@ -351,7 +357,10 @@ impl Runner {
             return self.action(run, action, &with, step["id"].as_str(), &what);
         }
         let script = step["run"].as_str().expect("a step has `uses` or `run`");
-        assert!(!script.contains("${{"), "{what}: an expression inside `run:`");
+        assert!(
+            !script.contains("${{"),
+            "{what}: an expression inside `run:`"
+        );
         match name.as_str() {
             "Install Rust" | "Install uv (the uploader)" | "Install cargo-pyrelease" => {
                 self.log.push(format!("{what}: on PATH here"));
@@ -426,24 +435,39 @@ impl Runner {
         match action {
             "actions/checkout" => {
                 let ok = Command::new("git")
-                    .args(["-c", "advice.detachedHead=false", "clone", "-q", "--branch", &self.tag])
+                    .args([
+                        "-c",
+                        "advice.detachedHead=false",
+                        "clone",
+                        "-q",
+                        "--branch",
+                        &self.tag,
+                    ])
                     .arg(&self.remote)
                     .arg(&run.work)
                     .status()
                     .unwrap()
                     .success();
-                assert_eq!(with.get("persist-credentials").map(String::as_str), Some("false"));
+                assert_eq!(
+                    with.get("persist-credentials").map(String::as_str),
+                    Some("false")
+                );
                 ok
             }
             "actions/setup-python" => {
-                self.log.push(format!("{what}: the Pythons of this machine"));
+                self.log
+                    .push(format!("{what}: the Pythons of this machine"));
                 true
             }
             "PyO3/maturin-action" => self.maturin(run, with, what),
             "actions/upload-artifact" => self.upload(run, with, what),
             "actions/download-artifact" => self.download(run, with),
             "rust-lang/crates-io-auth-action" => {
-                let token = self.secrets.get("CARGO_REGISTRY_TOKEN").cloned().unwrap_or_default();
+                let token = self
+                    .secrets
+                    .get("CARGO_REGISTRY_TOKEN")
+                    .cloned()
+                    .unwrap_or_default();
                 run.outputs
                     .entry(id.expect("the auth step has an id").into())
                     .or_default()
@@ -458,7 +482,8 @@ impl Runner {
                     .flat_map(|pattern| glob(&run.work, pattern))
                     .collect();
                 if subjects.is_empty() {
-                    self.transcript.push_str(&format!("--- {what}: no subject\n"));
+                    self.transcript
+                        .push_str(&format!("--- {what}: no subject\n"));
                     return false;
                 }
                 let names: Vec<String> = subjects
@@ -483,14 +508,22 @@ impl Runner {
     /// `maturin COMMAND ARGS` for this machine: no `--target`, and only the
     /// interpreters it has.
     fn maturin(&mut self, run: &mut JobRun, with: &BTreeMap<String, String>, what: &str) -> bool {
-        let command = with.get("command").map_or("build", String::as_str).to_string();
+        let command = with
+            .get("command")
+            .map_or("build", String::as_str)
+            .to_string();
         let mut args = vec![command];
         let mut interpreters = false;
-        for word in with.get("args").map_or("", String::as_str).split_whitespace() {
+        for word in with
+            .get("args")
+            .map_or("", String::as_str)
+            .split_whitespace()
+        {
             if word.starts_with('-') {
                 interpreters = word == "--interpreter" || word == "-i";
             } else if interpreters && which(word, &run.env).is_none() {
-                self.log.push(format!("{what}: {word} is not on this machine"));
+                self.log
+                    .push(format!("{what}: {word} is not on this machine"));
                 continue;
             }
             args.push(word.to_string());
@@ -547,7 +580,11 @@ impl Runner {
             if !wildcard(pattern, &name) {
                 continue;
             }
-            let target = if merge { into.clone() } else { into.join(&name) };
+            let target = if merge {
+                into.clone()
+            } else {
+                into.join(&name)
+            };
             std::fs::create_dir_all(&target).unwrap();
             for file in std::fs::read_dir(entry.path()).unwrap() {
                 let file = file.unwrap();
@@ -578,7 +615,8 @@ impl Runner {
                 signed += 1;
             }
         }
-        self.log.push(format!("{what}: {signed} stand-in attestations"));
+        self.log
+            .push(format!("{what}: {signed} stand-in attestations"));
         signed > 0
     }
 }
@@ -603,7 +641,10 @@ fn which(program: &str, env: &BTreeMap<String, String>) -> Option<PathBuf> {
 /// The files `pattern` (`*` in the last component only) names, relative to `base`.
 pub fn glob(base: &Path, pattern: &str) -> Vec<PathBuf> {
     let path = base.join(pattern);
-    let (dir, last) = (path.parent().unwrap(), path.file_name().unwrap().to_string_lossy());
+    let (dir, last) = (
+        path.parent().unwrap(),
+        path.file_name().unwrap().to_string_lossy(),
+    );
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -621,8 +662,9 @@ pub fn wildcard(pattern: &str, name: &str) -> bool {
         None => pattern == name,
         Some((head, tail)) => {
             name.starts_with(head)
-                && (0..=name.len() - head.len())
-                    .any(|i| name.is_char_boundary(head.len() + i) && wildcard(tail, &name[head.len() + i..]))
+                && (0..=name.len() - head.len()).any(|i| {
+                    name.is_char_boundary(head.len() + i) && wildcard(tail, &name[head.len() + i..])
+                })
         }
     }
 }
@@ -630,5 +672,9 @@ pub fn wildcard(pattern: &str, name: &str) -> bool {
 fn rand_name() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
 }
