@@ -392,3 +392,69 @@ fn a_failed_write_removes_the_new_files() {
     assert_same_tree(&before, &fixture.tree(), "a failed init");
     assert!(!fixture.path(".github").exists(), "{text}");
 }
+
+/// The `pyrelease-verify` hook's entry, as pre-commit runs it at pre-push: an ordinary
+/// push passes untouched (a tag that exists locally is no finding), a pushed release
+/// tag gets the release checks for that tag.
+#[test]
+fn the_pre_push_hook_checks_only_pushed_tags() {
+    let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, yaml; h = [h for h in yaml.safe_load(open(sys.argv[1])) if h['id'] == 'pyrelease-verify'][0]; assert h['stages'] == ['pre-push'], h; print(h['entry'])",
+        ])
+        .arg(&hooks)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let entry = String::from_utf8(out.stdout).unwrap();
+    let script = entry
+        .trim()
+        .strip_prefix("bash -c '")
+        .and_then(|rest| rest.strip_suffix("' --"))
+        .unwrap_or_else(|| panic!("a `bash -c '...' --` entry: {entry}"));
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_cargo-pyrelease"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let fixture = Fixture::git("clean");
+    let hook = |remote_ref: &str| {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["-c", script, "--"])
+            .current_dir(&fixture.root)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("PRE_COMMIT_REMOTE_BRANCH", remote_ref);
+        support::output(cmd)
+    };
+    let ordinary = hook("refs/heads/main");
+    assert_eq!(ordinary.code, 0, "{}", ordinary.render(&fixture.root));
+    assert!(
+        ordinary.stdout.contains("no tag in this push"),
+        "{}",
+        ordinary.stdout
+    );
+    let version = fixture.run(&["status", "--format", "json"]);
+    let version: serde_json::Value = serde_json::from_str(&version.stdout).unwrap();
+    let tag = format!("v{}", version["version"]["semver"].as_str().unwrap());
+    fixture.sh("git", &["tag", &tag]);
+    let release = hook(&format!("refs/tags/{tag}"));
+    // The checks ran, for that tag: it being there is no finding, and nothing
+    // suggests deleting it.
+    assert!(
+        release.code == 0
+            && release.stderr.contains("Verifying")
+            && !release.stderr.contains("git tag -d"),
+        "{}",
+        release.render(&fixture.root)
+    );
+    let wrong = hook("refs/tags/v0.0.1");
+    assert_ne!(wrong.code, 0, "{}", wrong.render(&fixture.root));
+}

