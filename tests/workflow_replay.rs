@@ -287,13 +287,40 @@ fn a_clean_release() {
         .filter(|l| l.contains("not this platform"))
         .count();
     assert_eq!(skipped, 6, "{:#?}", replay.runner.log);
-    // The notes come from the changelog.
+    // The notes come from the changelog; the registries are private, so no crates.io
+    // or PyPI page is linked.
     let create = replay
         .gh_calls()
         .into_iter()
         .find(|c| c.starts_with("release create"))
         .unwrap();
     assert!(create.contains("--notes-file"), "{create}");
+    let notes = std::fs::read_to_string(
+        replay
+            .runner
+            .root
+            .join("attempt-1/github-release/temp/notes.md"),
+    )
+    .unwrap();
+    assert!(
+        notes.contains("The first release, made by the replayed workflow."),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("crates.io") && !notes.contains("pypi.org"),
+        "{notes}"
+    );
+    // The signing step's PEP 740 attestations were beside the wheel and the sdist when
+    // the upload ran.
+    assert!(
+        replay
+            .runner
+            .log
+            .iter()
+            .any(|l| l.ends_with(": 2 stand-in attestations")),
+        "{:#?}",
+        replay.runner.log
+    );
 }
 
 /// The PyPI job fails once (the index goes down right before the upload, after the

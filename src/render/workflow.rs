@@ -40,7 +40,7 @@ pub struct Settings {
     /// publishing). A named registry takes its token from a repository secret.
     pub registry: Option<String>,
     /// The Python index is not PyPI (`publish-url` is configured): its token comes from
-    /// a repository secret, and nothing is signed for PyPI's PEP 740 check.
+    /// a repository secret.
     pub private_python_index: bool,
 }
 
@@ -580,6 +580,13 @@ fn publish_python(y: &mut String, s: &Settings) {
         "publish --only python --dist \"$RUNNER_TEMP/dist\" --no-gates --yes --no-tag --no-github-release",
     );
     y.push_str("      - name: Install uv (the uploader)\n        run: pipx install uv==0.13.9\n");
+    let _ = writeln!(
+        y,
+        "      - name: Sign the wheels and the sdist (PEP 740 attestations)
+        # Sigstore signs with the job's OIDC identity: FILE.publish.attestation beside
+        # each file, which the upload sends along (PyPI checks it against the publisher).
+        run: pipx run --spec pypi-attestations=={PYPI_ATTESTATIONS} pypi-attestations sign \"$RUNNER_TEMP\"/dist/*.whl \"$RUNNER_TEMP\"/dist/*.tar.gz"
+    );
     if s.private_python_index {
         let _ = writeln!(
             y,
@@ -591,13 +598,9 @@ fn publish_python(y: &mut String, s: &Settings) {
     } else {
         let _ = writeln!(
             y,
-            "      - name: Sign the wheels and the sdist (PEP 740 attestations)
-        # Sigstore signs with the job's OIDC identity: FILE.publish.attestation beside
-        # each file, which the upload sends along and PyPI checks against the publisher.
-        run: pipx run --spec pypi-attestations=={PYPI_ATTESTATIONS} pypi-attestations sign \"$RUNNER_TEMP\"/dist/*.whl \"$RUNNER_TEMP\"/dist/*.tar.gz
-      - name: Publish the wheels and the sdist
+            "      - name: Publish the wheels and the sdist
         # uv mints the PyPI token from the job's OIDC token (trusted publishing)
-        # when it uploads, and uploads the attestations: no secret is stored anywhere.
+        # when it uploads: no secret is stored anywhere.
         run: {run}"
         );
     }
