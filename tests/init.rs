@@ -399,20 +399,14 @@ fn a_failed_write_removes_the_new_files() {
 #[test]
 fn the_pre_push_hook_checks_only_pushed_tags() {
     let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
-    let out = std::process::Command::new("python3")
-        .args([
+    let entry = support::stdout_of(
+        std::process::Command::new("python3")
+            .args([
             "-c",
             "import sys, yaml; h = [h for h in yaml.safe_load(open(sys.argv[1])) if h['id'] == 'pyrelease-verify'][0]; assert h['stages'] == ['pre-push'], h; print(h['entry'])",
         ])
-        .arg(&hooks)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+            .arg(&hooks),
     );
-    let entry = String::from_utf8(out.stdout).unwrap();
     let script = entry
         .trim()
         .strip_prefix("bash -c '")

@@ -204,11 +204,15 @@ impl Replay {
     }
 
     fn gh_calls(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.gh_log)
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect()
+        support::lines_of(&self.gh_log)
+    }
+
+    /// The `gh release create` call: there must be one.
+    fn release_create(&self) -> String {
+        self.gh_calls()
+            .into_iter()
+            .find(|c| c.starts_with("release create"))
+            .unwrap_or_else(|| panic!("no GitHub release\n{}", self.explain()))
     }
 
     /// Everything out once: one crate file, one wheel and one sdist, one GitHub release
@@ -289,11 +293,7 @@ fn a_clean_release() {
     assert_eq!(skipped, 6, "{:#?}", replay.runner.log);
     // The notes come from the changelog; the registries are private, so no crates.io
     // or PyPI page is linked.
-    let create = replay
-        .gh_calls()
-        .into_iter()
-        .find(|c| c.starts_with("release create"))
-        .unwrap();
+    let create = replay.release_create();
     assert!(create.contains("--notes-file"), "{create}");
     let notes = std::fs::read_to_string(
         replay
@@ -375,11 +375,7 @@ fn a_project_without_a_changelog() {
     });
     replay.runner.attempt(&replay.workflow, |_, _| true);
     replay.assert_released_once();
-    let create = replay
-        .gh_calls()
-        .into_iter()
-        .find(|c| c.starts_with("release create"))
-        .unwrap();
+    let create = replay.release_create();
     assert!(create.contains("--generate-notes"), "{create}");
 }
 
@@ -402,17 +398,11 @@ fn a_project_whose_dist_is_not_ignored() {
 fn a_maturin_ci_workflow_is_refused_or_replaced() {
     let fixture = Fixture::git("replay");
     std::fs::create_dir_all(fixture.path(".github/workflows")).unwrap();
-    let generated = Command::new(tool("maturin"))
-        .args(["generate-ci", "github"])
-        .current_dir(&fixture.root)
-        .output()
-        .unwrap();
-    assert!(
-        generated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generated.stderr)
+    let ci = support::stdout_of(
+        Command::new(tool("maturin"))
+            .args(["generate-ci", "github"])
+            .current_dir(&fixture.root),
     );
-    let ci = String::from_utf8(generated.stdout).unwrap();
     fixture.write(".github/workflows/CI.yml", &ci);
     let before = fixture.tree();
     let out = fixture.run(&["init"]);

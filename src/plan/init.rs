@@ -368,3 +368,18 @@ fn setup(project: &Project, settings: &Settings) -> Setup {
         private_python_index: settings.private_python_index,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpreters_follow_requires_python() {
+        let range = |requires: &str| {
+            interpreters(&format!("[project]\nrequires-python = \"{requires}\"\n"))
+        };
+        assert_eq!(range(">=3.11"), ["3.11", "3.12", "3.13", "3.14"]);
+        assert_eq!(range(">=3.9,<3.12"), ["3.9", "3.10", "3.11"]);
+        assert_eq!(interpreters("[tool.maturin]\n").len(), 6);
+    }
+}
