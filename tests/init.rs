@@ -30,16 +30,29 @@ fn redact(text: &str) -> String {
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
 }
 
+/// One full snapshot (`clean`), and for every other shape the diff from it: a change
+/// to the renderer shows once, and each shape's snapshot shows only what it changes.
 #[test]
 fn workflow_for_every_shape_is_valid_and_audited_clean() {
     let dir = tempfile::tempdir().unwrap();
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut clean = String::new();
     for shape in SHAPES {
         let fixture = Fixture::new(shape);
         let out = fixture.run(&["init"]);
         assert_eq!(out.code, 0, "{shape}:\n{}", out.render(&fixture.root));
-        let yaml = fixture.read(WORKFLOW);
-        snapshot(&format!("init/{shape}.release.yml"), &redact(&yaml));
+        let yaml = redact(&fixture.read(WORKFLOW));
+        if *shape == "clean" {
+            snapshot("init/clean.release.yml", &yaml);
+            clean = yaml.clone();
+        } else {
+            let diff = similar::TextDiff::from_lines(&clean, &yaml)
+                .unified_diff()
+                .context_radius(2)
+                .header("clean.release.yml", &format!("{shape}.release.yml"))
+                .to_string();
+            snapshot(&format!("init/{shape}.release.diff"), &diff);
+        }
         // zizmor and check-jsonschema run once over all of them.
         let copy = dir.path().join(format!("{shape}.yml"));
         std::fs::write(&copy, &yaml).unwrap();
@@ -81,10 +94,54 @@ fn own_release_workflow_is_up_to_date() {
     )
     .unwrap();
     assert!(
-        yaml.contains("run: cargo install --locked --path .\n"),
+        yaml.contains("cargo install --locked --path . --root \"$RUNNER_TEMP/tool\"\n"),
         "{yaml}"
     );
-    assert!(!yaml.contains("cargo install --locked cargo-pyrelease"));
+    assert!(!yaml.contains("pipx install cargo-pyrelease"));
+}
+
+/// `init --check` lints this repository's workflow with actionlint (and shellcheck),
+/// the schema and zizmor; a broken workflow is a finding (exit 1), named by the linter.
+#[test]
+fn init_check_lints_the_workflow() {
+    let venv_bin = support::tools::tool("zizmor")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(venv_bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"))
+        .args(["init", "--check"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{stderr}{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    for linter in ["actionlint", "check-jsonschema", "zizmor"] {
+        assert!(stderr.contains(&format!("with {linter}")), "{stderr}");
+    }
+
+    let fixture = Fixture::git("clean");
+    assert_eq!(fixture.run(&["init"]).code, 0);
+    let broken = fixture
+        .read(WORKFLOW)
+        .replace("needs: verify", "needs: verfy");
+    fixture.write(WORKFLOW, &broken);
+    let mut cmd = fixture.command(&["init", "--check"]);
+    cmd.env("PATH", &path);
+    let out = support::output(cmd);
+    let text = out.render(&fixture.root);
+    assert_eq!(out.code, 1, "{text}");
+    assert!(text.contains("verfy"), "{text}");
+    assert!(text.contains("has findings from actionlint"), "{text}");
 }
 
 #[test]
@@ -247,10 +304,19 @@ fn wheels_per_interpreter_unless_abi3() {
         let out = fixture.run(&["init"]);
         assert_eq!(out.code, 0, "{}", out.render(&fixture.root));
         let yaml = fixture.read(WORKFLOW);
+        // No `requires-python` here: every CPython maturin builds for, each named, and
+        // installed by setup-python where the runner image would decide.
         assert_eq!(
-            yaml.contains("--find-interpreter"),
+            yaml.contains(
+                "--interpreter python3.9 python3.10 python3.11 python3.12 python3.13 python3.14\n"
+            ),
             per_interpreter,
             "{dependency} {maturin}"
+        );
+        assert_eq!(
+            yaml.contains("        if: runner.os != 'Linux'\n        uses: actions/setup-python@"),
+            per_interpreter,
+            "{yaml}"
         );
     }
 }
@@ -325,4 +391,64 @@ fn a_failed_write_removes_the_new_files() {
     );
     assert_same_tree(&before, &fixture.tree(), "a failed init");
     assert!(!fixture.path(".github").exists(), "{text}");
+}
+
+/// The `pyrelease-verify` hook's entry, as pre-commit runs it at pre-push: an ordinary
+/// push passes untouched (a tag that exists locally is no finding), a pushed release
+/// tag gets the release checks for that tag.
+#[test]
+fn the_pre_push_hook_checks_only_pushed_tags() {
+    let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let entry = support::stdout_of(
+        std::process::Command::new("python3")
+            .args([
+            "-c",
+            "import sys, yaml; h = [h for h in yaml.safe_load(open(sys.argv[1])) if h['id'] == 'pyrelease-verify'][0]; assert h['stages'] == ['pre-push'], h; print(h['entry'])",
+        ])
+            .arg(&hooks),
+    );
+    let script = entry
+        .trim()
+        .strip_prefix("bash -c '")
+        .and_then(|rest| rest.strip_suffix("' --"))
+        .unwrap_or_else(|| panic!("a `bash -c '...' --` entry: {entry}"));
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_cargo-pyrelease"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let fixture = Fixture::git("clean");
+    let hook = |remote_ref: &str| {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["-c", script, "--"])
+            .current_dir(&fixture.root)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("PRE_COMMIT_REMOTE_BRANCH", remote_ref);
+        support::output(cmd)
+    };
+    let ordinary = hook("refs/heads/main");
+    assert_eq!(ordinary.code, 0, "{}", ordinary.render(&fixture.root));
+    assert!(
+        ordinary.stdout.contains("no tag in this push"),
+        "{}",
+        ordinary.stdout
+    );
+    let version = fixture.run(&["status", "--format", "json"]);
+    let version: serde_json::Value = serde_json::from_str(&version.stdout).unwrap();
+    let tag = format!("v{}", version["version"]["semver"].as_str().unwrap());
+    fixture.sh("git", &["tag", &tag]);
+    let release = hook(&format!("refs/tags/{tag}"));
+    // The checks ran, for that tag: it being there is no finding, and nothing
+    // suggests deleting it.
+    assert!(
+        release.code == 0
+            && release.stderr.contains("Verifying")
+            && !release.stderr.contains("git tag -d"),
+        "{}",
+        release.render(&fixture.root)
+    );
+    let wrong = hook("refs/tags/v0.0.1");
+    assert_ne!(wrong.code, 0, "{}", wrong.render(&fixture.root));
 }

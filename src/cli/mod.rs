@@ -169,7 +169,9 @@ and prints the setup to do by hand on crates.io, PyPI and GitHub.
 Examples:
   cargo pyrelease init --dry-run          show every new file and diff, write nothing
   cargo pyrelease init
-  cargo pyrelease init --force            replace an existing release.yml")]
+  cargo pyrelease init --force            replace an existing release.yml
+  cargo pyrelease init --replace          also remove the release job of maturin's CI.yml
+  cargo pyrelease init --check            lint release.yml: actionlint, schema, zizmor")]
     Init(InitArgs),
 }
 
@@ -292,6 +294,14 @@ pub struct InitArgs {
     /// Replace an existing release workflow
     #[arg(long)]
     pub force: bool,
+    /// Remove the jobs of other workflows that publish to PyPI or crates.io
+    /// (maturin's `CI.yml`), instead of refusing
+    #[arg(long)]
+    pub replace: bool,
+    /// Lint the release workflow as it is (actionlint with shellcheck, GitHub's
+    /// workflow schema, zizmor --offline); write nothing
+    #[arg(long, conflicts_with_all = ["force", "replace", "dry_run"])]
+    pub check: bool,
     /// Print the new files and the diffs, and write nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -19,15 +19,42 @@ pub fn hook_ids() -> Vec<&'static str> {
         .collect()
 }
 
+/// `pre-commit install` installs these hook types: the verify hook runs at pre-push.
+const HOOK_TYPES: &str = "default_install_hook_types: [pre-commit, pre-push]\n";
+
 /// The new text of the config, or `None` when it already uses this repository.
 /// `text` is `None` when the file does not exist.
 pub fn add(text: Option<&str>, rev: &str, file: &Path) -> Result<Option<String>, Failure> {
     let Some(text) = text else {
-        return Ok(Some(format!("repos:\n{}", entry("  ", rev))));
+        return Ok(Some(format!("{HOOK_TYPES}repos:\n{}", entry("  ", rev))));
     };
     if text.contains(REPO) {
-        return Ok(None);
+        // The hooks are there; the pre-push one is installed only with the hook types.
+        let typed = with_hook_types(text);
+        return Ok((typed != text).then_some(typed));
     }
+    append(text, rev, file).map(|added| added.map(|text| with_hook_types(&text)))
+}
+
+/// `default_install_hook_types` before `repos:` unless the config sets it already.
+fn with_hook_types(text: &str) -> String {
+    if text
+        .lines()
+        .any(|l| l.starts_with("default_install_hook_types:"))
+    {
+        return text.to_string();
+    }
+    match text
+        .find("\nrepos:")
+        .map(|i| i + 1)
+        .or_else(|| text.starts_with("repos:").then_some(0))
+    {
+        Some(at) => format!("{}{HOOK_TYPES}{}", &text[..at], &text[at..]),
+        None => format!("{HOOK_TYPES}{text}"),
+    }
+}
+
+fn append(text: &str, rev: &str, file: &Path) -> Result<Option<String>, Failure> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let Some(start) = lines.iter().position(|l| l.starts_with("repos:")) else {
         let mut out = text.to_string();
@@ -107,7 +134,7 @@ mod tests {
     #[test]
     fn new_file() {
         let text = add_to(None);
-        assert!(text.starts_with("repos:\n  - repo: https://github.com/cargo-pyrelease/cargo-pyrelease\n    rev: v0.1.0\n    hooks:\n      - id: pyrelease-sync\n"), "{text}");
+        assert!(text.starts_with("default_install_hook_types: [pre-commit, pre-push]\nrepos:\n  - repo: https://github.com/cargo-pyrelease/cargo-pyrelease\n    rev: v0.1.0\n    hooks:\n      - id: pyrelease-sync\n"), "{text}");
     }
 
     #[test]
@@ -116,7 +143,7 @@ mod tests {
         let text = add_to(Some(before));
         assert_eq!(
             text,
-            "# mine\nrepos:\n- repo: local\n  hooks:\n  - id: x\n\
+            "# mine\ndefault_install_hook_types: [pre-commit, pre-push]\nrepos:\n- repo: local\n  hooks:\n  - id: x\n\
              - repo: https://github.com/cargo-pyrelease/cargo-pyrelease\n  rev: v0.1.0\n  hooks:\n    - id: pyrelease-sync\n    - id: pyrelease-verify\n\
              \n# ci settings\nci:\n  skip: [x]\n"
         );
@@ -132,7 +159,9 @@ mod tests {
     fn present_or_inline() {
         let path = Path::new(".pre-commit-config.yaml");
         let present = format!("repos:\n  - repo: {REPO}\n    rev: v0.0.9\n");
-        assert_eq!(add(Some(&present), "v0.1.0", path).unwrap(), None);
+        let typed = add(Some(&present), "v0.1.0", path).unwrap().unwrap();
+        assert_eq!(typed, format!("{HOOK_TYPES}{present}"));
+        assert_eq!(add(Some(&typed), "v0.1.0", path).unwrap(), None);
         let err = add(Some("repos: []\n"), "v0.1.0", path).unwrap_err();
         assert_eq!(err.location.unwrap().line, Some(1));
     }

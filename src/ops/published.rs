@@ -38,6 +38,9 @@ struct PackageLive {
     index: String,
     /// This version's files on the index.
     files: Vec<String>,
+    /// Per file (same order): whether the index holds its PEP 740 attestation;
+    /// `null` where the index does not say.
+    attested: Vec<Option<bool>>,
     /// Files the release should have that the index lacks: the journal's, else "a wheel"
     /// and "the sdist" when none of that kind is there.
     missing: Vec<String>,
@@ -82,15 +85,17 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
         let ours: pep440_rs::Version = pep440.parse()?;
         for package in &project.packages {
             let name = project.dist_name(package);
-            let files: Vec<String> = targets
+            let (files, attested): (Vec<String>, Vec<Option<bool>>) = targets
                 .python
-                .files(&name)
+                .listed(&name)
                 .map_err(failure)?
                 .into_iter()
                 .filter(|f| {
-                    crate::registry::version_from_filename(&name, f).as_ref() == Some(&ours)
+                    crate::registry::version_from_filename(&name, &f.filename).as_ref()
+                        == Some(&ours)
                 })
-                .collect();
+                .map(|f| (f.filename, f.attested))
+                .unzip();
             let expected: Vec<String> = journal
                 .iter()
                 .flat_map(|j| &j.artifacts)
@@ -120,6 +125,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
                 name,
                 index: targets.python.simple_url().to_string(),
                 files,
+                attested,
                 missing,
             });
         }
@@ -170,8 +176,13 @@ fn render(report: &Live, downloads: bool, shell: &Shell) {
             p.index,
             p.files.len()
         ));
-        for file in &p.files {
-            shell.out(format!("    {file}"));
+        for (file, attested) in p.files.iter().zip(&p.attested) {
+            let attestation = match attested {
+                Some(true) => "attestation: yes",
+                Some(false) => "attestation: none",
+                None => "attestation: not reported by this index",
+            };
+            shell.out(format!("    {file} ({attestation})"));
         }
         for file in &p.missing {
             shell.out(format!("    missing: {file}"));

@@ -22,6 +22,9 @@ pub struct Found {
     /// The current text of the workflow and the pre-commit config, when they exist.
     pub workflow: Option<String>,
     pub pre_commit: Option<String>,
+    /// The other workflows in `.github/workflows/`: (path relative to the repository
+    /// root, text).
+    pub other_workflows: Vec<(String, String)>,
     /// `Cargo.lock` exists at the workspace root.
     pub locked: bool,
     /// Per package (in `project.packages` order): it has pytest files in `tests/`.
@@ -31,6 +34,8 @@ pub struct Found {
 #[derive(Debug, Clone, Default)]
 pub struct InitRequest {
     pub force: bool,
+    /// Remove the jobs of other workflows that publish, instead of refusing.
+    pub replace: bool,
     /// `-p` names the user chose: the workflow's commands choose the same.
     pub packages: Vec<String>,
 }
@@ -39,6 +44,8 @@ pub struct InitPlan {
     pub plan: Plan,
     /// Things left as they were, with the reason, for status lines.
     pub kept: Vec<String>,
+    /// Jobs of other workflows removed by `--replace`, for status lines.
+    pub disabled: Vec<String>,
     pub setup: Setup,
 }
 
@@ -100,6 +107,8 @@ pub fn plan(project: &Project, found: &Found, request: &InitRequest) -> anyhow::
         (Some(text), Some(now)) => edits.edit_known(&pre_commit_path, now, |_| Ok(text))?,
     }
 
+    let disabled = other_publishers(found, request, &mut edits)?;
+
     let mut all = created;
     all.extend(edits.into_edits());
     Ok(InitPlan {
@@ -108,8 +117,53 @@ pub fn plan(project: &Project, found: &Found, request: &InitRequest) -> anyhow::
             steps: Vec::new(),
         },
         kept,
+        disabled,
         setup: setup(project, &settings),
     })
+}
+
+/// Another workflow that publishes would race `release.yml` on every tag: refused,
+/// or with `--replace` its publishing jobs are removed (in the same plan, so all or
+/// nothing).
+fn other_publishers(
+    found: &Found,
+    request: &InitRequest,
+    edits: &mut EditSet,
+) -> anyhow::Result<Vec<String>> {
+    const NOTE: &str = "`cargo pyrelease init --replace`, since release.yml publishes";
+    let mut disabled = Vec::new();
+    for (rel, text) in &found.other_workflows {
+        let publishers = crate::plan::publishers::find(text);
+        let Some(first) = publishers.first() else {
+            continue;
+        };
+        let path = found.repo_root.join(rel);
+        let jobs = publishers
+            .iter()
+            .map(|p| format!("job `{}` (line {}: {})", p.job, p.line, p.what))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !request.replace {
+            return Err(Failure::usage(format!(
+                "`{rel}` publishes too: {jobs}; with `{WORKFLOW}` two pipelines would race on every tag; nothing was written"
+            ))
+            .at(&path, Some(first.line))
+            .help("`cargo pyrelease init --replace` removes those jobs (the file's other jobs stay), or remove them by hand")
+            .into());
+        }
+        edits.edit_known(&path, text, |text| {
+            crate::plan::publishers::remove(text, NOTE).map_err(|why| {
+                Failure::usage(format!(
+                    "the publishing jobs of `{rel}` cannot be removed: {why}; nothing was written"
+                ))
+                .at(&path, None)
+                .help("remove them by hand, then run init again")
+                .into()
+            })
+        })?;
+        disabled.push(format!("{rel}: {jobs}"));
+    }
+    Ok(disabled)
 }
 
 pub fn settings(project: &Project, found: &Found, request: &InitRequest) -> Settings {
@@ -122,8 +176,8 @@ pub fn settings(project: &Project, found: &Found, request: &InitRequest) -> Sett
             dir: relative(repo_root, parent(&project.primary().manifest)),
         }
     } else {
-        Install::Registry {
-            version: env!("CARGO_PKG_VERSION").to_string(),
+        Install::Wheel {
+            version: own_pep440_version(),
         }
     };
     // The workflow runs from the repository root; a project below it is named.
@@ -150,7 +204,11 @@ pub fn settings(project: &Project, found: &Found, request: &InitRequest) -> Sett
                     .dist_name(member.map_or("", |m| m.name.as_str()))
                     .to_string(),
                 dir: relative(repo_root, parent(&p.path)),
-                one_wheel_per_platform: one_wheel_per_platform(p, member),
+                interpreters: if one_wheel_per_platform(p, member) {
+                    Vec::new()
+                } else {
+                    interpreters(&p.text)
+                },
                 pytest: found.pytest.get(i).copied().unwrap_or(false),
             }
         })
@@ -164,7 +222,69 @@ pub fn settings(project: &Project, found: &Found, request: &InitRequest) -> Sett
         publish_crates: project.unit_members().any(|m| m.publish),
         locked: found.locked,
         gates: project.config.gates.clone(),
+        changelog: project.changelog.is_some(),
+        registry: registry(project),
+        private_python_index: private_python_index(project),
     }
+}
+
+/// `publish-url` names an index other than PyPI.
+pub fn private_python_index(project: &Project) -> bool {
+    project.config.publish_url.as_deref().is_some_and(|url| {
+        !url.trim_end_matches('/')
+            .ends_with("upload.pypi.org/legacy")
+    })
+}
+
+/// This tool's version as its wheel spells it (`0.2.0-rc.1` -> `0.2.0rc1`).
+fn own_pep440_version() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    semver::Version::parse(version)
+        .ok()
+        .and_then(|v| crate::version::to_pep440(&v).ok())
+        .map_or_else(|| version.to_string(), |v| v.to_string())
+}
+
+/// The cargo registry the crates go to: `registry` in the configuration, else the one
+/// registry every published crate's `publish = ["NAME"]` allows; `None` is crates.io.
+pub fn registry(project: &Project) -> Option<String> {
+    if let Some(name) = &project.config.registry {
+        return Some(name.clone());
+    }
+    let mut lists = project
+        .unit_members()
+        .filter(|m| m.publish)
+        .map(|m| m.package.publish.clone().unwrap_or_default());
+    let first = lists.next()?;
+    match first.as_slice() {
+        [one] if one != "crates-io" && lists.all(|l| l == first) => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The CPython versions maturin can build for that `requires-python` admits (all of
+/// them without one): each gets its own wheel.
+fn interpreters(pyproject: &str) -> Vec<String> {
+    /// From the oldest CPython still in use to the newest release.
+    const CPYTHON: &[&str] = &["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"];
+    let requires = pyproject
+        .parse::<toml_edit::DocumentMut>()
+        .ok()
+        .and_then(|doc| {
+            doc.get("project")?
+                .get("requires-python")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .and_then(|text| text.parse::<pep440_rs::VersionSpecifiers>().ok());
+    CPYTHON
+        .iter()
+        .filter(|v| {
+            let version: pep440_rs::Version = v.parse().expect("a CPython version");
+            requires.as_ref().is_none_or(|r| r.contains(&version))
+        })
+        .map(|v| (*v).to_string())
+        .collect()
 }
 
 fn parent(path: &Path) -> &Path {
@@ -244,5 +364,22 @@ fn setup(project: &Project, settings: &Settings) -> Setup {
         python: settings.packages.iter().map(|p| p.name.clone()).collect(),
         workflow: "release.yml".into(),
         tag_prefix: settings.tag_prefix.clone(),
+        registry: settings.registry.clone(),
+        private_python_index: settings.private_python_index,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpreters_follow_requires_python() {
+        let range = |requires: &str| {
+            interpreters(&format!("[project]\nrequires-python = \"{requires}\"\n"))
+        };
+        assert_eq!(range(">=3.11"), ["3.11", "3.12", "3.13", "3.14"]);
+        assert_eq!(range(">=3.9,<3.12"), ["3.9", "3.10", "3.11"]);
+        assert_eq!(interpreters("[tool.maturin]\n").len(), 6);
     }
 }

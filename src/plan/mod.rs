@@ -4,6 +4,7 @@ pub mod bump;
 pub mod changelog;
 pub mod init;
 pub mod publish;
+pub mod publishers;
 pub mod spots;
 pub mod sync;
 

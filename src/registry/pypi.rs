@@ -189,6 +189,9 @@ pub struct IndexFile {
     pub filename: String,
     /// Lowercase hex, from the JSON `hashes` or the HTML link's `#sha256=` fragment.
     pub sha256: Option<String>,
+    /// PEP 740: whether the index holds an attestation of the file; `None` when the
+    /// page does not say (an HTML page, or a JSON page without `provenance`).
+    pub attested: Option<bool>,
 }
 
 impl PartialEq<&str> for IndexFile {
@@ -230,6 +233,15 @@ struct SimpleFile {
     filename: String,
     #[serde(default)]
     hashes: std::collections::BTreeMap<String, String>,
+    /// PEP 740: the URL of the file's provenance, `null` without one; absent from
+    /// indexes that do not serve attestations.
+    #[serde(default, deserialize_with = "present")]
+    provenance: Option<Option<String>>,
+}
+
+/// A key that is there, `null` or not: `Some`; a missing key stays `None` (the default).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 fn parse_simple_json(body: &str) -> Result<Vec<IndexFile>, String> {
@@ -245,6 +257,7 @@ fn parse_simple_json(body: &str) -> Result<Vec<IndexFile>, String> {
         .into_iter()
         .map(|file| IndexFile {
             sha256: file.hashes.get("sha256").map(|h| h.to_ascii_lowercase()),
+            attested: file.provenance.map(|url| url.is_some()),
             filename: file.filename,
         })
         .collect())
@@ -288,6 +301,7 @@ fn parse_simple_html(body: &str) -> Vec<IndexFile> {
             files.push(IndexFile {
                 filename: file,
                 sha256: sha256_fragment(&href),
+                attested: None,
             });
         }
     }
@@ -551,6 +565,18 @@ mod tests {
         );
         // Without a media type, the body tells.
         assert_eq!(parse_simple_page(None, body).unwrap().len(), 2);
+        // PEP 740: no `provenance` key, the index does not say.
+        assert_eq!(files[0].attested, None);
+    }
+
+    #[test]
+    fn json_pages_say_which_files_have_an_attestation() {
+        let body = r#"{"meta": {"api-version": "1.3"}, "files": [
+            {"filename": "a-1.0-py3-none-any.whl", "hashes": {}, "provenance": "https://pypi.org/integrity/a/1.0/a-1.0-py3-none-any.whl/provenance"},
+            {"filename": "a-1.0.tar.gz", "hashes": {}, "provenance": null}]}"#;
+        let files = parse_simple_page(Some("application/vnd.pypi.simple.v1+json"), body).unwrap();
+        let attested: Vec<_> = files.iter().map(|f| f.attested).collect();
+        assert_eq!(attested, [Some(true), Some(false)]);
     }
 
     #[test]

@@ -12,9 +12,11 @@ pub struct Release {
     pub pep440: String,
     /// The changelog section's body, trimmed, `\n` line endings.
     pub body: String,
-    /// Crates published to crates.io (`publish = false` ones are left out).
+    /// Crates published to crates.io (`publish = false` ones, and all of them when
+    /// they go to another registry, are left out).
     pub crates: Vec<Crate>,
-    /// Python project names as written in pyproject.toml.
+    /// Python project names as written in pyproject.toml (none when they go to an
+    /// index other than PyPI).
     pub python: Vec<String>,
 }
 
@@ -44,6 +46,9 @@ impl Release {
         pep440: &str,
         body: String,
     ) -> Self {
+        // Only crates.io and PyPI pages are linked; a private registry has no known page.
+        let crates_io = crate::plan::init::registry(project).is_none();
+        let pypi = !crate::plan::init::private_python_index(project);
         Self {
             title: project
                 .packages
@@ -54,7 +59,7 @@ impl Release {
             body,
             crates: project
                 .unit_members()
-                .filter(|m| m.publish)
+                .filter(|m| m.publish && crates_io)
                 .map(|m| Crate {
                     name: m.name.clone(),
                     binary: m.package.targets.iter().any(|t| t.is_bin()),
@@ -63,6 +68,7 @@ impl Release {
             python: project
                 .packages
                 .iter()
+                .filter(|_| pypi)
                 .map(|p| project.dist_name(p))
                 .collect(),
         }

@@ -62,6 +62,22 @@ pub const CRATES_IO_AUTH: Pin = Pin {
     version: "v1.0.3",
 };
 
+/// The Python interpreters a wheel job builds for, where the runner image would
+/// otherwise decide (macOS and Windows; the manylinux containers have them all).
+pub const SETUP_PYTHON: Pin = Pin {
+    action: "actions/setup-python",
+    sha: "a26af69be951a213d495a4c3e4e4022e16d87065",
+    version: "v5.6.0",
+};
+
+/// GitHub artifact attestations (SLSA build provenance, signed with the job's
+/// OIDC identity) for the wheels, the sdist and the `.crate` files.
+pub const ATTEST_BUILD_PROVENANCE: Pin = Pin {
+    action: "actions/attest-build-provenance",
+    sha: "e8998f949152b193b063cb0ec769d69d929409be",
+    version: "v2.4.0",
+};
+
 /// Every pin, for `scripts/action-pins.sh` and the tests.
 pub const ALL: &[Pin] = &[
     CHECKOUT,
@@ -69,6 +85,8 @@ pub const ALL: &[Pin] = &[
     DOWNLOAD_ARTIFACT,
     MATURIN,
     CRATES_IO_AUTH,
+    SETUP_PYTHON,
+    ATTEST_BUILD_PROVENANCE,
 ];
 
 #[cfg(test)]

@@ -13,6 +13,10 @@ pub struct Setup {
     /// The workflow file name (`release.yml`): trusted publishers name it.
     pub workflow: String,
     pub tag_prefix: String,
+    /// The crates go to this named cargo registry, not crates.io.
+    pub registry: Option<String>,
+    /// The Python index is not PyPI.
+    pub private_python_index: bool,
 }
 
 impl Setup {
@@ -38,7 +42,21 @@ impl Setup {
                 self.tag_prefix
             ),
         );
-        if !self.crates.is_empty() {
+        let secret = |name: &str| {
+            format!(
+                "GitHub, https://github.com/{repo}/settings/environments (environment `release`): add the secret `{name}`"
+            )
+        };
+        if let (Some(registry), false) = (&self.registry, self.crates.is_empty()) {
+            step(
+                &mut out,
+                format!(
+                    "{}: a token of the cargo registry `{registry}` that may publish {}. The registry's index must be in the committed `.cargo/config.toml` (`[registries.{registry}] index = \"...\"`), since the workflow's cargo reads it from there.",
+                    secret(&crate::render::workflow::registry_token_var(registry)),
+                    ticked(&self.crates)
+                ),
+            );
+        } else if !self.crates.is_empty() {
             step(
                 &mut out,
                 format!(
@@ -58,7 +76,17 @@ impl Setup {
                 );
             }
         }
-        for project in &self.python {
+        if self.private_python_index {
+            step(
+                &mut out,
+                format!(
+                    "{}: an upload token of the Python index configured in `publish-url`, for {}.",
+                    secret(crate::render::workflow::PYTHON_INDEX_SECRET),
+                    ticked(&self.python)
+                ),
+            );
+        }
+        for project in self.python.iter().filter(|_| !self.private_python_index) {
             step(
                 &mut out,
                 format!(

@@ -33,14 +33,25 @@ pub struct Settings {
     pub locked: bool,
     /// The configured `gates`, run by the `test` job instead of the default ones.
     pub gates: Option<Vec<String>>,
+    /// The project has a changelog: the GitHub release takes its notes from it.
+    /// Without one, GitHub generates them from the commits since the last tag.
+    pub changelog: bool,
+    /// The cargo registry the crates go to, by name; `None` is crates.io (trusted
+    /// publishing). A named registry takes its token from a repository secret.
+    pub registry: Option<String>,
+    /// The Python index is not PyPI (`publish-url` is configured): its token comes from
+    /// a repository secret.
+    pub private_python_index: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Install {
-    /// `cargo install --locked cargo-pyrelease --version V`.
-    Registry { version: String },
-    /// `cargo install --locked --path DIR`: cargo-pyrelease releasing itself, from
-    /// the tagged source (the version being released is not on crates.io yet).
+    /// The released wheel of this version (`bindings = "bin"`: a binary in a wheel),
+    /// installed with pipx, which every GitHub runner image has: seconds, no compile.
+    Wheel { version: String },
+    /// `cargo install --locked --path DIR` once, in the verify job, handed on to the
+    /// other jobs as an artifact: cargo-pyrelease releasing itself, from the tagged
+    /// source (the version being released is not published yet).
     Path { dir: String },
 }
 
@@ -50,9 +61,9 @@ pub struct Package {
     pub name: String,
     /// The folder of its pyproject.toml, relative to the repository root (`.` for the root).
     pub dir: String,
-    /// One wheel per platform serves every Python version: abi3, `bin` or `cffi`
-    /// bindings. Otherwise maturin builds one wheel per interpreter it finds.
-    pub one_wheel_per_platform: bool,
+    /// The Python versions to build a wheel for, from `requires-python`; empty when one
+    /// wheel per platform serves every Python version (abi3, `bin` or `cffi` bindings).
+    pub interpreters: Vec<String>,
     /// `tests/` beside the pyproject holds pytest files: the `test` job runs them
     /// against the package built from source.
     pub pytest: bool,
@@ -80,8 +91,21 @@ const PLATFORMS: &[(&str, &str, &str, &str)] = &[
     ("windows-x64", "windows-latest", "x64", ""),
 ];
 
-/// Where every job collects the built wheels and sdists, relative to the repository root.
+/// Where the wheel and sdist jobs build, relative to the repository root.
 const DIST: &str = "dist";
+/// Artifacts with this prefix hold wheels and sdists (what the PyPI job uploads).
+const DIST_ARTIFACT: &str = "dist-";
+/// Where the publishing jobs download them: outside the checkout, so a `dist/` that
+/// is not gitignored never makes the work tree dirty.
+const DOWNLOADED: &str = "${{ runner.temp }}/dist";
+/// Where the GitHub release job collects the files it attaches.
+const RELEASE_FILES: &str = "${{ runner.temp }}/release";
+/// The name of the step that installs the tool: the local replay recognises it.
+pub const INSTALL_STEP: &str = "Install cargo-pyrelease";
+/// The artifact that carries the tool built once (see [`Install::Path`]).
+const TOOL_ARTIFACT: &str = "cargo-pyrelease";
+/// The `pypi-attestations` release that signs the PEP 740 attestations.
+const PYPI_ATTESTATIONS: &str = "0.0.30";
 
 pub fn render(s: &Settings) -> String {
     let mut y = String::new();
@@ -113,7 +137,8 @@ fn header(y: &mut String, s: &Settings) {
 # verify -> test, wheels, sdist -> publish crates, publish to PyPI -> GitHub release.
 # Nothing is published unless every check, test and build passed. The publishing
 # jobs run in the `release` environment: give it required reviewers to approve
-# each release. A failed publish can be re-run: it finishes only what is missing.
+# each release. A failed release can be re-run (\"Re-run failed jobs\" or \"Re-run
+# all jobs\"): it finishes only what is missing.
 name: release
 
 on:
@@ -154,24 +179,30 @@ fn rust(y: &mut String, components: &str) {
     );
 }
 
+/// The tool, in a job that uses it: the pinned wheel, or the binary the verify job built.
 fn install_tool(y: &mut String, s: &Settings) {
-    y.push_str("      - name: Install cargo-pyrelease\n");
     match &s.install {
-        Install::Registry { version } => {
+        Install::Wheel { version } => {
             let _ = writeln!(
                 y,
-                "        # From crates.io with --locked: the exact dependency versions it was released
-        # with, built by the Rust toolchain these jobs need anyway (no Python setup).
-        run: cargo install --locked cargo-pyrelease --version {version}"
+                "      - name: {INSTALL_STEP}
+        # The released wheel ships the binary (maturin `bindings = \"bin\"`): no compile.
+        run: pipx install cargo-pyrelease=={version}"
             );
         }
-        Install::Path { dir } => {
+        Install::Path { .. } => {
             let _ = writeln!(
                 y,
-                "        # cargo-pyrelease releases itself: built from the tagged source, since the
-        # version being released is not on crates.io yet.
-        run: cargo install --locked --path {}",
-                shell_quote(dir)
+                "      - name: {INSTALL_STEP}
+        uses: {download}
+        with:
+          name: {TOOL_ARTIFACT}
+          path: ${{{{ runner.temp }}}}/tool
+      - name: Put cargo-pyrelease on PATH
+        run: |
+          chmod +x \"$RUNNER_TEMP/tool/cargo-pyrelease\"
+          echo \"$RUNNER_TEMP/tool\" >> \"$GITHUB_PATH\"",
+                download = pins::DOWNLOAD_ARTIFACT.uses(),
             );
         }
     }
@@ -210,7 +241,27 @@ fn verify(y: &mut String, s: &Settings) {
     // Full history and tags: `verify` checks the tag is on this commit and unused.
     checkout(y, Some(0));
     rust(y, "");
-    install_tool(y, s);
+    match &s.install {
+        Install::Wheel { .. } => install_tool(y, s),
+        Install::Path { dir } => {
+            let _ = writeln!(
+                y,
+                "      - name: Build cargo-pyrelease once, for every job
+        # cargo-pyrelease releases itself: built from the tagged source, since the
+        # version being released is not published yet.
+        run: |
+          cargo install --locked --path {dir} --root \"$RUNNER_TEMP/tool\"
+          echo \"$RUNNER_TEMP/tool/bin\" >> \"$GITHUB_PATH\"
+      - uses: {upload}
+        with:
+          name: {TOOL_ARTIFACT}
+          path: ${{{{ runner.temp }}}}/tool/bin/cargo-pyrelease
+          if-no-files-found: error",
+                dir = shell_quote(dir),
+                upload = pins::UPLOAD_ARTIFACT.uses(),
+            );
+        }
+    }
     let _ = writeln!(
         y,
         "      - name: Check that the release is ready
@@ -278,15 +329,41 @@ fn wheels(y: &mut String, s: &Settings) {
     }
     y.push_str("    steps:\n");
     checkout(y, None);
+    let mut versions: Vec<&str> = s
+        .packages
+        .iter()
+        .flat_map(|p| p.interpreters.iter().map(String::as_str))
+        .collect();
+    versions.sort_by_key(|v| python_sort_key(v));
+    versions.dedup();
+    if !versions.is_empty() {
+        // The manylinux containers carry every CPython; elsewhere the runner image
+        // decides, unless the versions are installed here.
+        let _ = writeln!(
+            y,
+            "      - name: Install the Python versions to build for
+        if: runner.os != 'Linux'
+        uses: {setup}
+        with:
+          python-version: |",
+            setup = pins::SETUP_PYTHON.uses(),
+        );
+        for v in &versions {
+            let _ = writeln!(y, "            {v}");
+        }
+    }
     for p in &s.packages {
         let mut args = format!("--release --out {}", out_dir(&p.dir));
         if s.locked {
             args.push_str(" --locked");
         }
-        if !p.one_wheel_per_platform {
-            // Not abi3: one wheel per Python version, for every interpreter found
-            // (all of them in the manylinux containers; those installed on macOS and Windows).
-            args.push_str(" --find-interpreter");
+        if !p.interpreters.is_empty() {
+            // Not abi3: one wheel per Python version of `requires-python`, named so
+            // that a missing interpreter fails the build instead of being skipped.
+            args.push_str(" --interpreter");
+            for v in &p.interpreters {
+                let _ = write!(args, " python{v}");
+            }
         }
         let _ = writeln!(
             y,
@@ -301,7 +378,16 @@ fn wheels(y: &mut String, s: &Settings) {
             dir = action_dir(&p.dir),
         );
     }
-    upload(y, "wheels-${{ matrix.platform.name }}");
+    upload(
+        y,
+        &format!("{DIST_ARTIFACT}wheels-${{{{ matrix.platform.name }}}}"),
+        DIST,
+    );
+}
+
+/// `3.9` before `3.10`.
+fn python_sort_key(version: &str) -> Vec<u32> {
+    version.split('.').filter_map(|n| n.parse().ok()).collect()
 }
 
 fn sdist(y: &mut String, s: &Settings) {
@@ -322,29 +408,58 @@ fn sdist(y: &mut String, s: &Settings) {
             out = out_dir(&p.dir),
         );
     }
-    upload(y, "sdist");
+    upload(y, &format!("{DIST_ARTIFACT}sdist"), DIST);
 }
 
-fn upload(y: &mut String, name: &str) {
+fn upload(y: &mut String, name: &str, path: &str) {
     let _ = writeln!(
         y,
         "      - uses: {}
         with:
           name: {name}
-          path: {DIST}
+          path: {path}
           if-no-files-found: error",
         pins::UPLOAD_ARTIFACT.uses()
     );
 }
 
-fn download(y: &mut String) {
+/// The artifacts whose names match `pattern`, merged into `path`.
+fn download(y: &mut String, pattern: &str, path: &str) {
     let _ = writeln!(
         y,
         "      - uses: {}
         with:
-          path: {DIST}
+          pattern: \"{pattern}\"
+          path: {path}
           merge-multiple: true",
         pins::DOWNLOAD_ARTIFACT.uses()
+    );
+}
+
+/// A GitHub artifact attestation (build provenance) for the files `subjects` match;
+/// its bundle is copied to `keep` for the GitHub release.
+fn attest(y: &mut String, subjects: &[String], condition: Option<&str>, keep: &str) {
+    y.push_str("      - name: Attest the build provenance (GitHub artifact attestation)\n        id: provenance\n");
+    if let Some(condition) = condition {
+        let _ = writeln!(y, "        if: {condition}");
+    }
+    let _ = writeln!(
+        y,
+        "        uses: {}\n        with:\n          subject-path: |",
+        pins::ATTEST_BUILD_PROVENANCE.uses()
+    );
+    for subject in subjects {
+        let _ = writeln!(y, "            {subject}");
+    }
+    let _ = writeln!(
+        y,
+        "      - name: Keep the provenance for the GitHub release
+        if: steps.provenance.outcome == 'success'
+        env:
+          BUNDLE: ${{{{ steps.provenance.outputs.bundle-path }}}}
+        run: |
+          mkdir -p \"$RUNNER_TEMP/release\"
+          cp \"$BUNDLE\" \"$RUNNER_TEMP/release/{keep}\""
     );
 }
 
@@ -359,31 +474,89 @@ fn publishing_job(y: &mut String, id: &str, name: &str) {
         BEFORE_PUBLISHING,
         &[
             "contents: read",
-            "id-token: write # trusted publishing: the job's OIDC token buys a registry token",
+            "id-token: write # trusted publishing and provenance: the job's OIDC identity",
+            "attestations: write # GitHub artifact attestations",
         ],
     );
     y.push_str("    runs-on: ubuntu-latest\n    environment: release\n    steps:\n");
 }
+
+/// The environment variable cargo reads a named registry's token from.
+pub fn registry_token_var(name: &str) -> String {
+    format!(
+        "CARGO_REGISTRIES_{}_TOKEN",
+        name.to_uppercase().replace('-', "_")
+    )
+}
+
+/// The repository secret holding the Python index's token, when it is not PyPI.
+pub const PYTHON_INDEX_SECRET: &str = "PYTHON_INDEX_TOKEN";
 
 fn publish_crates(y: &mut String, s: &Settings) {
     publishing_job(y, "publish-crates", "publish crates");
     checkout(y, None);
     rust(y, "");
     install_tool(y, s);
-    let _ = writeln!(
-        y,
-        "      - name: Get a crates.io token (trusted publishing)
+    let run = tool(
+        s,
+        "publish --only crates --no-gates --yes --no-tag --no-github-release",
+    );
+    match &s.registry {
+        None => {
+            let _ = writeln!(
+                y,
+                "      - name: Get a crates.io token (trusted publishing)
         id: crates-io-auth
         uses: {auth}
       - name: Publish the crates
         env:
           CARGO_REGISTRY_TOKEN: ${{{{ steps.crates-io-auth.outputs.token }}}}
         run: {run}",
-        auth = pins::CRATES_IO_AUTH.uses(),
-        run = tool(
-            s,
-            "publish --only crates --no-gates --yes --no-tag --no-github-release"
-        ),
+                auth = pins::CRATES_IO_AUTH.uses(),
+            );
+        }
+        Some(name) => {
+            let var = registry_token_var(name);
+            let _ = writeln!(
+                y,
+                "      - name: Publish the crates (registry `{name}`)
+        env:
+          {var}: ${{{{ secrets.{var} }}}}
+        run: {run}"
+            );
+        }
+    }
+    // A re-run whose crates were already out packages nothing: nothing new to attest.
+    let package = format!("{}target/package", prefix_dir(&s.cargo_dir));
+    attest(
+        y,
+        &[format!("{package}/*.crate")],
+        Some(&format!("hashFiles('{package}/*.crate') != ''")),
+        "crates.sigstore.json",
+    );
+    let _ = writeln!(
+        y,
+        "      - name: Collect the crate files for the GitHub release
+        env:
+          PACKAGE: {package}
+        run: |
+          mkdir -p \"$RUNNER_TEMP/release\"
+          if compgen -G \"$PACKAGE/*.crate\" > /dev/null; then cp \"$PACKAGE\"/*.crate \"$RUNNER_TEMP/release/\"; fi",
+        package = quote(&package),
+    );
+    upload_release_files(y, "crates");
+}
+
+/// The files the GitHub release attaches besides the wheels and sdists.
+fn upload_release_files(y: &mut String, what: &str) {
+    let _ = writeln!(
+        y,
+        "      - uses: {}
+        with:
+          name: release-{what}
+          path: ${{{{ runner.temp }}}}/release
+          if-no-files-found: ignore",
+        pins::UPLOAD_ARTIFACT.uses()
     );
 }
 
@@ -392,22 +565,46 @@ fn publish_python(y: &mut String, s: &Settings) {
     checkout(y, None);
     rust(y, "");
     install_tool(y, s);
-    download(y);
+    download(y, &format!("{DIST_ARTIFACT}*"), DOWNLOADED);
+    attest(
+        y,
+        &[
+            format!("{DOWNLOADED}/*.whl"),
+            format!("{DOWNLOADED}/*.tar.gz"),
+        ],
+        None,
+        "python.sigstore.json",
+    );
+    let run = tool(
+        s,
+        "publish --only python --dist \"$RUNNER_TEMP/dist\" --no-gates --yes --no-tag --no-github-release",
+    );
+    y.push_str("      - name: Install uv (the uploader)\n        run: pipx install uv==0.13.9\n");
     let _ = writeln!(
         y,
-        "      - name: Install uv (the uploader)
-        run: pipx install uv==0.13.9
-      - name: Publish the wheels and the sdist
+        "      - name: Sign the wheels and the sdist (PEP 740 attestations)
+        # Sigstore signs with the job's OIDC identity: FILE.publish.attestation beside
+        # each file, which the upload sends along (PyPI checks it against the publisher).
+        run: pipx run --spec pypi-attestations=={PYPI_ATTESTATIONS} pypi-attestations sign \"$RUNNER_TEMP\"/dist/*.whl \"$RUNNER_TEMP\"/dist/*.tar.gz"
+    );
+    if s.private_python_index {
+        let _ = writeln!(
+            y,
+            "      - name: Publish the wheels and the sdist
+        env:
+          UV_PUBLISH_TOKEN: ${{{{ secrets.{PYTHON_INDEX_SECRET} }}}}
+        run: {run}"
+        );
+    } else {
+        let _ = writeln!(
+            y,
+            "      - name: Publish the wheels and the sdist
         # uv mints the PyPI token from the job's OIDC token (trusted publishing)
         # when it uploads: no secret is stored anywhere.
-        run: {run}",
-        run = tool(
-            s,
-            &format!(
-                "publish --only python --dist {DIST} --no-gates --yes --no-tag --no-github-release"
-            )
-        ),
-    );
+        run: {run}"
+        );
+    }
+    upload_release_files(y, "provenance-python");
 }
 
 fn github_release(y: &mut String, s: &Settings, published: &[&str]) {
@@ -419,10 +616,27 @@ fn github_release(y: &mut String, s: &Settings, published: &[&str]) {
         &["contents: write # create the release and attach the files"],
     );
     y.push_str("    runs-on: ubuntu-latest\n    steps:\n");
-    checkout(y, None);
-    rust(y, "");
-    install_tool(y, s);
-    download(y);
+    let notes = if s.changelog {
+        checkout(y, None);
+        rust(y, "");
+        install_tool(y, s);
+        // Notes that cannot be made must not fail a release that is already out.
+        format!(
+            "notes=(--generate-notes)
+          if {} > \"$RUNNER_TEMP/notes.md\"; then
+            notes=(--notes-file \"$RUNNER_TEMP/notes.md\")
+          else
+            echo \"::warning::no changelog notes for $version: GitHub generates them from the commits\"
+          fi",
+            tool(s, "notes \"$version\"")
+        )
+    } else {
+        // No changelog: GitHub writes the notes from the commits since the last tag.
+        "notes=(--generate-notes)".to_string()
+    };
+    // The wheels and sdists, the crate files and the provenance bundles; not the tool.
+    download(y, &format!("{DIST_ARTIFACT}*"), RELEASE_FILES);
+    download(y, "release-*", RELEASE_FILES);
     let _ = writeln!(
         y,
         "      - name: Create the GitHub release
@@ -433,18 +647,26 @@ fn github_release(y: &mut String, s: &Settings, published: &[&str]) {
           TAG_PREFIX: {prefix}
         run: |
           version=\"${{TAG#\"$TAG_PREFIX\"}}\"
-          {notes} > \"$RUNNER_TEMP/notes.md\"
+          {notes}
           prerelease=()
           if [[ \"$version\" == *-* ]]; then prerelease=(--prerelease); fi
           if gh release view \"$TAG\" > /dev/null 2>&1; then
             # A re-run: the release exists; bring its files up to date.
-            gh release upload \"$TAG\" {DIST}/* --clobber
+            gh release upload \"$TAG\" \"$RUNNER_TEMP\"/release/* --clobber
           else
-            gh release create \"$TAG\" {DIST}/* --title \"$TAG\" --notes-file \"$RUNNER_TEMP/notes.md\" \"${{prerelease[@]}}\"
+            gh release create \"$TAG\" \"$RUNNER_TEMP\"/release/* --title \"$TAG\" \"${{notes[@]}}\" \"${{prerelease[@]}}\"
           fi",
         prefix = quote(&s.tag_prefix),
-        notes = tool(s, "notes \"$version\""),
     );
+}
+
+/// `DIR/` for a folder below the root; empty for the root.
+fn prefix_dir(dir: &str) -> String {
+    if dir == "." {
+        String::new()
+    } else {
+        format!("{}/", dir.trim_end_matches('/'))
+    }
 }
 
 /// A `run:` step's `working-directory` for a folder other than the root; empty for the root.

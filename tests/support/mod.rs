@@ -1,6 +1,7 @@
 //! Test support: fixture copies, running the real binary, snapshots, tree hashes.
 #![allow(dead_code)]
 
+pub mod replay;
 pub mod servers;
 pub mod tools;
 
@@ -34,6 +35,26 @@ impl Output {
             redact(&self.stderr)
         )
     }
+}
+
+/// The stdout of `cmd`, which must succeed (its stderr in the panic otherwise).
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|err| panic!("{cmd:?}: {err}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The lines of a file, none when it does not exist.
+pub fn lines_of(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Runs `cmd` to the end and keeps what it printed.

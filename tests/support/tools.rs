@@ -38,9 +38,14 @@ pub fn run_tool(name: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
     )
 }
 
-/// The GitHub workflow schema and zizmor's offline audit, on every file at once
-/// (each tool starts once): both must pass, with zero findings.
+/// actionlint (with shellcheck on the `run:` scripts when it is on PATH), the GitHub
+/// workflow schema and zizmor's offline audit, on every file at once (each tool starts
+/// once): all must pass, with zero findings.
 pub fn assert_workflows_clean(files: &[PathBuf]) {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["-no-color".as_ref()];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    let (ok, out) = run_tool("actionlint", &args);
+    assert!(ok, "actionlint has findings:\n{out}");
     let mut args: Vec<&std::ffi::OsStr> = vec![
         "--builtin-schema".as_ref(),
         "vendor.github-workflows".as_ref(),

@@ -1,0 +1,3 @@
+fn main() {
+    println!("pyrelease-replay {}", env!("CARGO_PKG_VERSION"));
+}
