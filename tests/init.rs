@@ -400,7 +400,7 @@ fn a_failed_write_removes_the_new_files() {
 fn the_pre_push_hook_checks_only_pushed_tags() {
     let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
     let entry = support::stdout_of(
-        std::process::Command::new("python3")
+        std::process::Command::new(support::tools::tool("python"))
             .args([
             "-c",
             "import sys, yaml; h = [h for h in yaml.safe_load(open(sys.argv[1])) if h['id'] == 'pyrelease-verify'][0]; assert h['stages'] == ['pre-push'], h; print(h['entry'])",

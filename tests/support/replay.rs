@@ -33,16 +33,17 @@ pub struct Workflow {
     pub jobs: Vec<Job>,
 }
 
-/// The workflow at `path`, read with PyYAML (YAML's reader of record on this machine).
+/// The workflow at `path`, read with PyYAML from the test tools' environment (scripts/tools.sh
+/// installs it there: a fresh machine's python3 need not have it).
 pub fn load(path: &Path) -> Workflow {
-    let out = Command::new("python3")
+    let out = Command::new(super::tools::tool("python"))
         .args([
             "-c",
             "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)",
         ])
         .arg(path)
         .output()
-        .expect("python3 with PyYAML reads the workflow");
+        .expect("the test tools' python (with PyYAML) reads the workflow");
     assert!(
         out.status.success(),
         "{}",
