@@ -113,8 +113,13 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                     "unpublished-dependency",
                     Some((&m.manifest, dep_line)),
                     format!(
-                        "`{name}` is published but depends on `{}`, which is `publish = false`",
-                        dep.name
+                        "`{name}` is published but depends on `{}`, which is {}",
+                        dep.name,
+                        if project.off_crates_io.iter().any(|p| p.name == dep.name) {
+                            "for PyPI only (not published to crates.io)"
+                        } else {
+                            "`publish = false`"
+                        }
                     ),
                     format!(
                         "publish `{}` too, or make `{name}` `publish = false`",

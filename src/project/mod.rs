@@ -3,7 +3,9 @@
 pub mod cargo_config;
 pub mod changelog;
 pub mod config;
+pub mod crates_io;
 pub mod git;
+pub mod placeholder;
 pub mod prefetch;
 pub mod pyproject;
 pub mod walk;
@@ -55,6 +57,9 @@ pub struct Project {
     pub unit: Vec<usize>,
     /// Crates not in the release, with the reason.
     pub left_out: Vec<LeftOut>,
+    /// Bindings crates of the release that go to PyPI only, by evidence (their
+    /// `publish` reads `false` in the model from then on).
+    pub off_crates_io: Vec<crates_io::OffCratesIo>,
     pub changelog: Option<ChangelogFile>,
     /// Things the user should know that are not errors (maturin's fallbacks).
     pub notes: Vec<String>,
@@ -158,7 +163,7 @@ impl Project {
         // The release is made in one workspace: the one the user pointed at when
         // it builds a package, else the first package's. Packages of other
         // workspaces (examples, fixtures, vendored projects) are not part of it.
-        let workspace = match home {
+        let mut workspace = match home {
             Some(ws) if packages.iter().any(|p| ws.member(&p.manifest).is_some()) => ws,
             _ => workspace::load(&packages[0].manifest)?,
         };
@@ -169,7 +174,7 @@ impl Project {
             packages = inside;
             skipped.extend(outside.into_iter().map(|p| Skipped {
                 path: p.path,
-                reason: "builds a crate of another workspace",
+                reason: "builds a crate of another workspace".to_string(),
             }));
             skipped.sort_by(|a, b| a.path.cmp(&b.path));
         }
@@ -228,13 +233,24 @@ impl Project {
                 notes.push(note);
             }
         }
-        if version::is_placeholder(&version) {
+        if placeholder::is_placeholder(&version) {
             notes.push(format!(
-                "`{}` is at 0.0.0, which looks like a placeholder: a release needs a real version in `{}`",
+                "`{}` is at {version}, which looks like a placeholder: a release needs a real version in `{}`",
                 member.name,
                 relative(&root, &member.manifest)
             ));
         }
+        // Decided for every crate of the release; applied last, as the model's `publish`.
+        let off_crates_io: Vec<crates_io::OffCratesIo> = unit
+            .iter()
+            .filter_map(|&i| {
+                let m = &workspace.members[i];
+                let bindings = packages
+                    .iter()
+                    .any(|p| workspace.member(&p.manifest) == Some(i));
+                crates_io::off_crates_io(m, &config, &relative(&root, &m.manifest), bindings)
+            })
+            .collect();
         let changelog = find_changelog(
             &root,
             &config,
@@ -242,6 +258,11 @@ impl Project {
             &workspace.members[primary].manifest,
         )?;
 
+        for only in &off_crates_io {
+            if let Some(i) = workspace.by_name(&only.name) {
+                workspace.members[i].publish = false;
+            }
+        }
         Ok(Self {
             root,
             config,
@@ -253,6 +274,7 @@ impl Project {
             pep440,
             unit,
             left_out,
+            off_crates_io,
             changelog,
             notes,
             workspace: std::mem::ManuallyDrop::new(workspace),
@@ -292,6 +314,17 @@ impl Project {
     /// The members released together.
     pub fn unit_members(&self) -> impl Iterator<Item = &workspace::Member> {
         self.unit.iter().map(|&i| &self.workspace.members[i])
+    }
+
+    /// Whether a dependency on `package` found in the folder `dir` is a crate of the
+    /// release. cargo resolves a requirement to a member only through its path (directly or
+    /// by `workspace = true` on a path entry), never by name: a crates.io `foo = "0.4"`
+    /// beside an `examples/foo` member is another crate.
+    pub fn releases(&self, package: &str, dir: &Path) -> bool {
+        let manifest = pyproject::normalize(&dir.join("Cargo.toml"));
+        self.workspace
+            .member(&manifest)
+            .is_some_and(|i| self.unit.contains(&i) && self.workspace.members[i].name == package)
     }
 }
 
@@ -338,12 +371,24 @@ fn select_pyprojects(
     let mut packages = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
+        // Examples and fixtures are not read at all: some are broken on purpose.
+        if config.pyprojects.is_none()
+            && let Some(folder) = pyproject::example_folder(search_root, &path)
+        {
+            let reason = format!(
+                "under `{folder}/`: an example or test fixture, not released (list it in `pyprojects` to release it)"
+            );
+            skipped.push(Skipped { path, reason });
+            continue;
+        }
         let text = crate::exec::fs::read_text(&path)?;
         match pyproject::read(&path, text)? {
             Ok(p) => packages.push(p),
             Err(s) => skipped.push(s),
         }
     }
+    // The primary package is the one nearest the root (sub-packages and plugins sit deeper).
+    packages.sort_by_key(|p| (p.path.components().count(), p.path.clone()));
     if !wanted.is_empty() {
         packages.retain(|p| {
             let crate_name = crate_name_of(&p.manifest);
@@ -502,7 +547,7 @@ fn check_authority(
         _ => true,
     };
     let ahead = matches!((&cargo_pep, &py), (Some(c), Some(p)) if p > c);
-    if differs && (version::is_placeholder(version) || (!member.publish && ahead)) {
+    if differs && (placeholder::is_placeholder(version) || (!member.publish && ahead)) {
         return Err(Failure::usage(format!(
             "Cargo.toml is not the version authority here: `{}` is at {} ({}) while `{}` says {}",
             member.name,

@@ -52,12 +52,38 @@ impl PyProject {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub path: PathBuf,
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 /// Every pyproject.toml under `root`, in a stable order.
 pub fn find(root: &Path) -> Vec<PathBuf> {
     super::walk::files(root, &["pyproject.toml"])
+}
+
+/// Folders whose pyprojects are examples, tests or fixtures of the project, never its
+/// release (ruff's invalid-on-purpose fixtures, maturin's `test-crates/`, datafusion's
+/// `examples/`), unless configured in `pyprojects`.
+const NOT_RELEASED: [&str; 12] = [
+    "test",
+    "tests",
+    "fixture",
+    "fixtures",
+    "example",
+    "examples",
+    "test-crates",
+    "resources",
+    "benches",
+    "docs",
+    "testdata",
+    "test-data",
+];
+
+/// The folder under `root` that makes `path` an example or fixture, if any.
+pub fn example_folder<'a>(root: &Path, path: &'a Path) -> Option<&'a str> {
+    let rel = path.strip_prefix(root).unwrap_or(path).parent()?;
+    rel.components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .find(|name| NOT_RELEASED.contains(name))
 }
 
 /// Parses TOML keeping spans; a syntax error names the file and line.
@@ -76,10 +102,10 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> 
 
 /// Reads one pyproject: a maturin package, or a decoy with the reason.
 pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Failure> {
-    let skipped = |reason| {
+    let skipped = |reason: &str| {
         Ok(Err(Skipped {
             path: path.to_path_buf(),
-            reason,
+            reason: reason.to_string(),
         }))
     };
     // Templates (cookiecutter, copier) are not projects, and often not valid TOML.
