@@ -105,10 +105,12 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                     ),
                 );
             }
-            if ws
-                .by_name(&dep.name)
-                .is_some_and(|i| !ws.members[i].publish)
-            {
+            // By the folder cargo resolves it to: a registry crate may share a member's name.
+            let member = dep
+                .path
+                .as_ref()
+                .and_then(|dir| ws.member(&dir.as_std_path().join("Cargo.toml")));
+            if member.is_some_and(|i| !ws.members[i].publish) {
                 f.error(
                     "unpublished-dependency",
                     Some((&m.manifest, dep_line)),

@@ -118,7 +118,7 @@ impl Project {
                 }
                 Some(path)
             }
-            None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
+            None => find_manifest(&cwd),
         };
         let dir = start
             .as_deref()
@@ -326,6 +326,22 @@ impl Project {
             .member(&manifest)
             .is_some_and(|i| self.unit.contains(&i) && self.workspace.members[i].name == package)
     }
+}
+
+/// The Cargo.toml cargo would use from `dir`: the nearest one in `dir` or above, like
+/// cargo's own search, but not above the top of the git repository (a project without a
+/// root manifest must not be taken for a member of whatever encloses its checkout).
+fn find_manifest(dir: &Path) -> Option<PathBuf> {
+    for dir in dir.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if manifest.is_file() {
+            return Some(manifest);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
 }
 
 fn read_config(ws: &Workspace) -> anyhow::Result<Config> {
