@@ -69,6 +69,32 @@ corpus! {
     cargo_zigbuild_binary_on_both_registries => "cargo-zigbuild",
     pydantic_core_python_source_folder => "pydantic-core",
     namesake_registry_crate_named_like_a_member => "namesake",
+    dunder_version_in_the_python_source => "dunder-version",
+}
+
+/// The tag prefix comes from the tags the project has (`3.11.8`, `py-1.43.2` beside
+/// `rs-0.55.1`), and `status` says where it came from.
+#[test]
+fn tag_prefix_inferred_from_existing_tags() {
+    for (project, tags, expected) in [
+        ("orjson", &["3.11.7", "3.11.8"][..], "\"tag\": \"3.11.8\""),
+        (
+            "polars",
+            &["rs-0.55.1", "py-1.43.1", "py-1.43.2"],
+            "\"tag\": \"py-1.43.2\"",
+        ),
+        ("prek", &["v0.4.13", "0.4.12"], "\"tag\": \"v0.4.14\""),
+    ] {
+        let fixture = Fixture::git(&format!("real/{project}"));
+        for tag in tags {
+            fixture.sh("git", &["tag", tag]);
+        }
+        let out = fixture.run(&["status", "--format", "json"]);
+        assert_eq!(out.code, 0, "{}", out.render(&fixture.root));
+        assert!(out.stdout.contains(expected), "{project}: {}", out.stdout);
+        let noted = out.stdout.contains("is taken from the existing tags");
+        assert_eq!(noted, !expected.contains("v0.4.14"), "{project}");
+    }
 }
 
 /// Like cargo, every command finds the manifest upward from a subdirectory: the report is

@@ -407,7 +407,12 @@ const CASES: &[Case] = &[
 /// Says in the manifest that the crate goes to crates.io: without it, a bindings crate whose
 /// manifest crates.io would refuse is taken for PyPI-only (not published there, no finding).
 fn for_crates_io(f: &Fixture) {
-    edit(f, "Cargo.toml", "edition = \"2021\"\n", "edition = \"2021\"\npublish = true\n");
+    edit(
+        f,
+        "Cargo.toml",
+        "edition = \"2021\"\n",
+        "edition = \"2021\"\npublish = true\n",
+    );
 }
 
 #[test]

@@ -261,6 +261,57 @@ pub fn update_parsed_requirements<S>(
     Ok((apply(manifest, splices), count))
 }
 
+/// Moves the exact pins (`name == old`, with or without extras and markers) on the Python
+/// packages `names` (normalised) in `[project] dependencies` and every `optional-dependencies`
+/// list: a meta-package that pins the packages released with it (`polars` pins
+/// `polars-runtime-32 == 1.43.2`). Other requirements, and pins on another version, stay.
+pub fn set_python_pins(
+    pyproject: &str,
+    names: &BTreeSet<String>,
+    old: &str,
+    new: &str,
+) -> Result<String, EditError> {
+    let doc = parse(pyproject)?;
+    let Some(project) = doc.get("project").and_then(Item::as_table_like) else {
+        return Ok(pyproject.to_string());
+    };
+    let mut lists: Vec<&toml_edit::Array> = Vec::new();
+    lists.extend(project.get("dependencies").and_then(Item::as_array));
+    if let Some(extras) = project
+        .get("optional-dependencies")
+        .and_then(Item::as_table_like)
+    {
+        lists.extend(extras.iter().filter_map(|(_, v)| v.as_array()));
+    }
+    let mut splices = Vec::new();
+    for value in lists.into_iter().flat_map(|a| a.iter()) {
+        let (Some(req), Some(span)) = (value.as_str(), value.span()) else {
+            continue;
+        };
+        let Some((name, rest)) = req.split_once("==") else {
+            continue;
+        };
+        let name = name.split('[').next().unwrap_or(name).trim();
+        let version = rest.split(';').next().unwrap_or(rest).trim();
+        if version != old || !names.contains(&crate::registry::normalize_python_name(name)) {
+            continue;
+        }
+        // The raw string holds the requirement as written: replace the version after `==`.
+        let raw = &pyproject[span.clone()];
+        let Some(eq) = raw.find("==") else {
+            continue;
+        };
+        let Some(at) = raw[eq..].find(old).map(|i| i + eq) else {
+            continue;
+        };
+        splices.push((
+            span.start + at..span.start + at + old.len(),
+            new.to_string(),
+        ));
+    }
+    Ok(apply(pyproject, splices))
+}
+
 /// Sets the version of the local (`source`-less) `[[package]]` entries of `crates` that are at
 /// `old` in a Cargo.lock, and the `"name old"` references to them in `dependencies` arrays.
 ///
@@ -960,6 +1011,29 @@ foo-macros = { version = "0.4.0", path = "crates/foo-macros" }
             update_requirements(&out, &by_name(&crates), &v("0.4.0")).unwrap(),
             (expected.to_owned(), 0)
         );
+    }
+
+    #[test]
+    fn python_pins_on_released_packages_move() {
+        let input = r#"[project]
+name = "polars"
+version = "1.43.2"
+dependencies = ["polars-runtime-32 == 1.43.2", "numpy>=1.43.2"]
+
+[project.optional-dependencies]
+rt64 = ['Polars_Runtime_64[extra]==1.43.2 ; python_version >= "3.9"']
+other = ["polars-runtime-compat == 1.40.0", "pyarrow == 1.43.2"]
+"#;
+        let names = set(&[
+            "polars-runtime-32",
+            "polars-runtime-64",
+            "polars-runtime-compat",
+        ]);
+        let out = set_python_pins(input, &names, "1.43.2", "1.44.0").unwrap();
+        let expected = input
+            .replace("polars-runtime-32 == 1.43.2", "polars-runtime-32 == 1.44.0")
+            .replace("64[extra]==1.43.2", "64[extra]==1.44.0");
+        assert_eq!(out, expected);
     }
 
     #[test]

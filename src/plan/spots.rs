@@ -75,6 +75,24 @@ pub fn python_spots(
             }
         }
     }
+    // `__version__` in the Python package maturin builds, at the current version: moved
+    // without configuration, in the spelling it has.
+    if let Ok(current) = &project.pep440 {
+        let old_semver = project.version.to_string();
+        let new_semver = new.semver.to_string();
+        for package in &project.packages {
+            for module in package.version_modules(&project.primary().name) {
+                edits.edit(&module, |text| {
+                    Ok(crate::edit::pattern::set_dunder_version(
+                        text,
+                        (current, &old_semver),
+                        (new.pep440, &new_semver),
+                    )
+                    .unwrap_or_else(|| text.to_string()))
+                })?;
+            }
+        }
+    }
     for file in &project.config.version_files {
         let path = project.root.join(&file.path);
         let config_file = project.config.file.as_deref().unwrap_or(&project.root);

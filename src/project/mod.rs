@@ -8,6 +8,7 @@ pub mod git;
 pub mod placeholder;
 pub mod prefetch;
 pub mod pyproject;
+pub mod tags;
 pub mod walk;
 pub mod workspace;
 
@@ -175,6 +176,7 @@ impl Project {
             skipped.extend(outside.into_iter().map(|p| Skipped {
                 path: p.path,
                 reason: "builds a crate of another workspace".to_string(),
+                sibling: false,
             }));
             skipped.sort_by(|a, b| a.path.cmp(&b.path));
         }
@@ -184,6 +186,7 @@ impl Project {
             read_config(&workspace)?
         };
         let root = search_root;
+        let mut config = config;
 
         let primary = member_of(&workspace, &packages[0], &root)?;
         let member = &workspace.members[primary];
@@ -227,6 +230,15 @@ impl Project {
 
         let pep440 = version::to_pep440(&version).map(|v| v.to_string());
         let mut notes = Vec::new();
+        if config.line("tag-prefix").is_none()
+            && let Some((prefix, example)) =
+                git::top_of(&root).and_then(|top| tags::infer_prefix(&top, &version))
+        {
+            notes.push(format!(
+                "the tag prefix `{prefix}` is taken from the existing tags (`{example}`); set `tag-prefix` in `[workspace.metadata.pyrelease]` to choose another"
+            ));
+            config.tag_prefix = prefix;
+        }
         for package in &mut packages {
             check_authority(package, &workspace, primary, &version, &root)?;
             if let Some(note) = maturin_fallback_note(package, &root) {
@@ -394,7 +406,11 @@ fn select_pyprojects(
             let reason = format!(
                 "under `{folder}/`: an example or test fixture, not released (list it in `pyprojects` to release it)"
             );
-            skipped.push(Skipped { path, reason });
+            skipped.push(Skipped {
+                path,
+                reason,
+                sibling: false,
+            });
             continue;
         }
         let text = crate::exec::fs::read_text(&path)?;

@@ -13,10 +13,14 @@ pub fn is_placeholder(v: &semver::Version) -> bool {
 /// `.github/workflows` or `.github/actions` that names Cargo.toml and the tag
 /// (`github.ref_name`, `GITHUB_REF`), with its line number.
 pub fn tag_rewrite(root: &Path) -> Option<(PathBuf, usize)> {
-    let mut files = Vec::new();
-    for dir in ["workflows", "actions"] {
-        collect(&root.join(".github").join(dir), 0, &mut files);
-    }
+    let mut files: Vec<PathBuf> = ["workflows", "actions"]
+        .iter()
+        .flat_map(|dir| super::walk::files_under(&root.join(".github").join(dir)))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| ["yml", "yaml", "sh", "py"].iter().any(|x| e == *x))
+        })
+        .collect();
     files.sort();
     files.into_iter().find_map(|path| {
         let text = std::fs::read_to_string(&path).ok()?;
@@ -28,23 +32,6 @@ pub fn tag_rewrite(root: &Path) -> Option<(PathBuf, usize)> {
             (line.contains("Cargo.toml") && near.iter().any(tag)).then(|| (path.clone(), i + 1))
         })
     })
-}
-
-fn collect(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && depth < 2 {
-            collect(&path, depth + 1, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| ["yml", "yaml", "sh", "py"].iter().any(|x| e == *x))
-        {
-            out.push(path);
-        }
-    }
 }
 
 #[cfg(test)]
