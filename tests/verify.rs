@@ -229,6 +229,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "pyproject-version-spelling",
+        fixture: "prerelease",
+        args: &[],
+        breaks: |f| {
+            edit(
+                f,
+                "pyproject.toml",
+                "version = \"1.0.0\"",
+                "version = \"v1.0.0\"",
+            )
+        },
+    },
+    Case {
         id: "crate-description",
         fixture: "clean",
         args: &[],

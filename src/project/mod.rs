@@ -462,17 +462,38 @@ fn select_pyprojects(
 /// A `[package]` string field of a manifest outside the loaded workspace,
 /// read cheaply (no cargo call) for `-p` matching and reports.
 fn package_field(manifest: &Path, key: &str) -> Option<String> {
+    manifest_string(manifest, &["package", key])
+}
+
+/// The string at `keys` (tables, then the key) of a manifest, read without cargo.
+fn manifest_string(manifest: &Path, keys: &[&str]) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let doc: toml_edit::Document<String> = crate::edit::toml::parse_document(text).ok()?;
-    doc.get("package")?.get(key)?.as_str().map(str::to_string)
+    let (key, tables) = keys.split_last()?;
+    let table = config::table_at(doc.as_table() as &dyn toml_edit::TableLike, tables)?;
+    table.get(key)?.as_str().map(str::to_string)
 }
 
 fn crate_name_of(manifest: &Path) -> Option<String> {
     package_field(manifest, "name")
 }
 
+/// The version of a crate outside the workspace; an inherited one (`version.workspace =
+/// true`) is read from the nearest `[workspace.package]` above it, so reports never show
+/// an unknown version for a crate that has one.
 fn crate_version_of(manifest: &Path) -> Option<semver::Version> {
-    package_field(manifest, "version")?.parse().ok()
+    package_field(manifest, "version")
+        .or_else(|| {
+            manifest
+                .parent()?
+                .ancestors()
+                .skip(1)
+                .map(|dir| dir.join("Cargo.toml"))
+                .filter(|m| m.is_file())
+                .find_map(|m| manifest_string(&m, &["workspace", "package", "version"]))
+        })?
+        .parse()
+        .ok()
 }
 
 fn member_of(ws: &Workspace, package: &PyProject, root: &Path) -> anyhow::Result<usize> {
