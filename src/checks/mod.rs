@@ -137,6 +137,9 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     git::check(project, ctx, &mut findings);
     metadata::check_crates(project, &mut findings);
     metadata::check_python(project, &mut findings);
+    if let Some(targets) = ctx.registries.filter(|_| ctx.sides.crates) {
+        metadata::check_off_crates_io(project, targets, &mut findings);
+    }
     let mut list = findings.list;
     if let Some(targets) = ctx.registries {
         list.extend(registries::check(project, targets, ctx.sides));
