@@ -5,7 +5,7 @@ use crate::edit::changelog::{self as cl_edit, ReleaseEdit};
 use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
-use crate::plan::spots::{Spelled, python_spots, toml_error};
+use crate::plan::spots::{Spelled, python_pins, python_spots, toml_error};
 use crate::plan::{EditSet, Plan, Step};
 use crate::project::git::GitState;
 use crate::project::{Project, VersionSource};
@@ -131,43 +131,7 @@ pub fn plan(
         })?;
     }
 
-    // Exact pins on the packages released here, in any Python project of the tree (a
-    // meta-package built by another backend, or one of the packages themselves).
-    if let Ok(current) = &project.pep440 {
-        let names: BTreeSet<String> = project
-            .packages
-            .iter()
-            .map(|p| crate::registry::normalize_python_name(&project.dist_name(p)))
-            .collect();
-        for package in &project.packages {
-            edits.edit_known(&package.path, &package.text, |text| {
-                tomledit::set_python_pins(text, &names, current, &pep440)
-                    .map_err(|e| toml_error(&package.path, e))
-            })?;
-        }
-        // A sibling that pins them at this version is released with them (polars' meta-package
-        // pins its runtimes): its own static version moves too, when it is the same.
-        for path in project
-            .skipped
-            .iter()
-            .filter(|s| s.sibling)
-            .map(|s| &s.path)
-        {
-            edits.edit(path, |text| {
-                let pinned = tomledit::set_python_pins(text, &names, current, &pep440)
-                    .map_err(|e| toml_error(path, e))?;
-                let same = crate::edit::toml::parse_document(text).ok().and_then(|d| {
-                    let version = d.get("project")?.get("version")?.as_str()?;
-                    Some(version.parse::<pep440_rs::Version>().ok()? == current.parse().ok()?)
-                });
-                if pinned == text || same != Some(true) {
-                    return Ok(pinned);
-                }
-                tomledit::set_pyproject_version(&pinned, &pep440).map_err(|e| toml_error(path, e))
-            })?;
-        }
-    }
-
+    python_pins(project, &mut edits, &pep440)?;
     python_spots(
         project,
         &mut edits,

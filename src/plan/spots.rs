@@ -1,6 +1,7 @@
 //! The version spots outside Cargo: static pyproject versions, uv.lock and the
 //! configured version files. `sync` writes the current version into them;
 //! `bump` writes the new one.
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::edit::toml as tomledit;
@@ -116,6 +117,49 @@ pub fn python_spots(
                     .help("fix the `search` pattern so it matches the version exactly once")
                     .into()
             })
+        })?;
+    }
+    Ok(())
+}
+
+/// `bump`: the exact pins on the packages released here, in any Python project of the tree
+/// (a meta-package built by another backend, or one of the packages themselves), from the
+/// current version to `new_pep440`. Not a `sync` spot: a pin on another version than the
+/// current one says nothing about which version it should be.
+pub fn python_pins(project: &Project, edits: &mut EditSet, new_pep440: &str) -> anyhow::Result<()> {
+    let Ok(current) = &project.pep440 else {
+        return Ok(());
+    };
+    let names: BTreeSet<String> = project
+        .packages
+        .iter()
+        .map(|p| crate::registry::normalize_python_name(&project.dist_name(p)))
+        .collect();
+    for package in &project.packages {
+        edits.edit_known(&package.path, &package.text, |text| {
+            tomledit::set_python_pins(text, &names, current, new_pep440)
+                .map_err(|e| toml_error(&package.path, e))
+        })?;
+    }
+    // A sibling that pins them at this version is released with them (polars' meta-package
+    // pins its runtimes): its own static version moves too, when it is the same.
+    for path in project
+        .skipped
+        .iter()
+        .filter(|s| s.sibling)
+        .map(|s| &s.path)
+    {
+        edits.edit(path, |text| {
+            let pinned = tomledit::set_python_pins(text, &names, current, new_pep440)
+                .map_err(|e| toml_error(path, e))?;
+            let same = tomledit::parse_document(text).ok().and_then(|d| {
+                let version = d.get("project")?.get("version")?.as_str()?;
+                Some(version.parse::<pep440_rs::Version>().ok()? == current.parse().ok()?)
+            });
+            if pinned == text || same != Some(true) {
+                return Ok(pinned);
+            }
+            tomledit::set_pyproject_version(&pinned, new_pep440).map_err(|e| toml_error(path, e))
         })?;
     }
     Ok(())

@@ -58,8 +58,9 @@ pub struct Project {
     pub unit: Vec<usize>,
     /// Crates not in the release, with the reason.
     pub left_out: Vec<LeftOut>,
-    /// Bindings crates of the release that go to PyPI only, by evidence (their
-    /// `publish` reads `false` in the model from then on).
+    /// Crates of the release kept off crates.io by evidence, not by `publish = false`
+    /// (most are bindings crates for PyPI only); their `publish` reads `false` in the
+    /// model from then on, for every command alike.
     pub off_crates_io: Vec<crates_io::OffCratesIo>,
     pub changelog: Option<ChangelogFile>,
     /// Things the user should know that are not errors (maturin's fallbacks).
@@ -180,13 +181,12 @@ impl Project {
             }));
             skipped.sort_by(|a, b| a.path.cmp(&b.path));
         }
-        let config = if config.file.is_some() {
+        let mut config = if config.file.is_some() {
             config
         } else {
             read_config(&workspace)?
         };
         let root = search_root;
-        let mut config = config;
 
         let primary = member_of(&workspace, &packages[0], &root)?;
         let member = &workspace.members[primary];
