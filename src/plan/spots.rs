@@ -146,7 +146,7 @@ pub fn python_pins(project: &Project, edits: &mut EditSet, new_pep440: &str) -> 
     for path in project
         .skipped
         .iter()
-        .filter(|s| s.sibling)
+        .filter(|s| s.kind == crate::project::pyproject::SkipKind::Sibling)
         .map(|s| &s.path)
     {
         edits.edit(path, |text| {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use self::config::Config;
 use self::prefetch::Prefetch;
-use self::pyproject::{PyProject, PyVersion, Skipped};
+use self::pyproject::{PyProject, PyVersion, SkipKind, Skipped};
 use self::workspace::Workspace;
 use crate::error::Failure;
 use crate::exec::joined;
@@ -177,7 +177,7 @@ impl Project {
             skipped.extend(outside.into_iter().map(|p| Skipped {
                 path: p.path,
                 reason: "builds a crate of another workspace".to_string(),
-                sibling: false,
+                kind: SkipKind::Decoy,
             }));
             skipped.sort_by(|a, b| a.path.cmp(&b.path));
         }
@@ -409,7 +409,7 @@ fn select_pyprojects(
             skipped.push(Skipped {
                 path,
                 reason,
-                sibling: false,
+                kind: SkipKind::Example,
             });
             continue;
         }
@@ -434,7 +434,11 @@ fn select_pyprojects(
                 wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", "),
                 search_root.display()
             ))
-            .help("`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them")
+            .help(if skipped.iter().any(|s| s.kind == SkipKind::Example) {
+                "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them (pyprojects under example and test folders are not read: list one in `pyprojects` in `[workspace.metadata.pyrelease]` to release it)"
+            } else {
+                "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them"
+            })
             .into());
         }
     }

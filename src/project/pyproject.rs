@@ -75,9 +75,19 @@ impl PyProject {
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,
+    pub kind: SkipKind,
+}
+
+/// What a skipped pyproject is, for what the release still does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipKind {
+    /// Not a package of this release (a template, a uv workspace root, another workspace's).
+    Decoy,
     /// A Python project of this one built by another backend (a pure-Python package, a
     /// setuptools meta-package), whose exact pins on the release's packages move with it.
-    pub sibling: bool,
+    Sibling,
+    /// Under an example or test folder: not read at all.
+    Example,
 }
 
 /// Every pyproject.toml under `root`, in a stable order.
@@ -131,7 +141,7 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         Ok(Err(Skipped {
             path: path.to_path_buf(),
             reason: reason.to_string(),
-            sibling: false,
+            kind: SkipKind::Decoy,
         }))
     };
     // Templates (cookiecutter, copier) are not projects, and often not valid TOML.
@@ -156,7 +166,7 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
             return Ok(Err(Skipped {
                 path: path.to_path_buf(),
                 reason: "another build backend".to_string(),
-                sibling: true,
+                kind: SkipKind::Sibling,
             }));
         }
         None if table_at(root, &["tool", "uv", "workspace"]).is_some() => {
