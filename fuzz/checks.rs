@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use cargo_pyrelease::changelog::{ReleaseEdit, SectionKind, parse, release, section_text};
 use cargo_pyrelease::edit::toml::{
-    set_lock_versions, set_package_version, set_pyproject_version, set_uv_lock_version,
+    by_name, set_lock_versions, set_package_version, set_pyproject_version, set_uv_lock_version,
     set_workspace_version, update_requirements,
 };
 use cargo_pyrelease::version::{pep440_to_semver, to_pep440};
@@ -160,10 +160,10 @@ pub fn toml_version(data: &[u8]) {
             }
         }
         3 => {
-            if let Ok((out, _)) = update_requirements(text, &crates, &new) {
+            if let Ok((out, _)) = update_requirements(text, &by_name(&crates), &new) {
                 parses(&out);
                 assert_eq!(
-                    update_requirements(&out, &crates, &new),
+                    update_requirements(&out, &by_name(&crates), &new),
                     Ok((out.clone(), 0))
                 );
             }

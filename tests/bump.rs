@@ -627,7 +627,7 @@ fn commit_leaves_other_user_changes_alone() {
     let files = fixture.sh("git", &["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(
         files,
-        "CHANGELOG.md\nCargo.lock\nCargo.toml\npyproject.toml\nuv.lock\n"
+        "CHANGELOG.md\nCargo.lock\nCargo.toml\npyproject.toml\npython/quickjson/__init__.py\nuv.lock\n"
     );
     assert_eq!(
         fixture.sh("git", &["status", "--porcelain"]),

@@ -229,6 +229,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "pyproject-version-spelling",
+        fixture: "prerelease",
+        args: &[],
+        breaks: |f| {
+            edit(
+                f,
+                "pyproject.toml",
+                "version = \"1.0.0\"",
+                "version = \"v1.0.0\"",
+            )
+        },
+    },
+    Case {
         id: "crate-description",
         fixture: "clean",
         args: &[],
@@ -238,14 +251,18 @@ const CASES: &[Case] = &[
                 "Cargo.toml",
                 "description = \"A fast parser for a small line-oriented record format, with Python bindings\"\n",
                 "",
-            )
+            );
+            for_crates_io(f);
         },
     },
     Case {
         id: "crate-license",
         fixture: "clean",
         args: &[],
-        breaks: |f| edit(f, "Cargo.toml", "license = \"MIT\"\n", ""),
+        breaks: |f| {
+            edit(f, "Cargo.toml", "license = \"MIT\"\n", "");
+            for_crates_io(f);
+        },
     },
     Case {
         id: "crate-links",
@@ -295,7 +312,8 @@ const CASES: &[Case] = &[
                 "Cargo.toml",
                 "keywords = [\"parser\", \"records\", \"python\"]",
                 "keywords = [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\"]",
-            )
+            );
+            for_crates_io(f);
         },
     },
     Case {
@@ -321,6 +339,7 @@ const CASES: &[Case] = &[
                 "\n[workspace]",
                 "\n[workspace]\nmembers = [\"helper\"]",
             );
+            for_crates_io(f);
         },
     },
     Case {
@@ -397,6 +416,17 @@ const CASES: &[Case] = &[
         },
     },
 ];
+
+/// Says in the manifest that the crate goes to crates.io: without it, a bindings crate whose
+/// manifest crates.io would refuse is taken for PyPI-only (not published there, no finding).
+fn for_crates_io(f: &Fixture) {
+    edit(
+        f,
+        "Cargo.toml",
+        "edition = \"2021\"\n",
+        "edition = \"2021\"\npublish = true\n",
+    );
+}
 
 #[test]
 fn the_clean_fixture_has_no_findings() {

@@ -135,3 +135,21 @@ fn an_unreachable_registry_is_a_finding_not_a_crash() {
     let (code, ids) = verify_with(&fixture, &dead, &format!("{dead}simple/"));
     assert_eq!((code, ids), (1, set(&["registry-unreachable"])));
 }
+
+/// A crate whose manifest crates.io would refuse is taken for PyPI-only offline; the
+/// registry knowing the name says otherwise (or that the name is another crate's): a
+/// warning asking which, and the release does not offer to publish it.
+#[test]
+fn a_crate_taken_for_pypi_only_that_is_on_the_registry_is_a_warning() {
+    let fixture = Fixture::git("clean");
+    let manifest = fixture
+        .read("Cargo.toml")
+        .replacen("license = \"MIT\"\n", "", 1);
+    fixture.write("Cargo.toml", &manifest);
+    fixture.sh("git", &["commit", "-qam", "no license"]);
+    let registries = Registries::start(&["0.3.1"], &[]);
+    assert_eq!(
+        registries.verify(&fixture),
+        (0, set(&["crate-on-registry-not-published"]))
+    );
+}

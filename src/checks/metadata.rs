@@ -105,16 +105,23 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                     ),
                 );
             }
-            if ws
-                .by_name(&dep.name)
-                .is_some_and(|i| !ws.members[i].publish)
-            {
+            // By the folder cargo resolves it to: a registry crate may share a member's name.
+            let member = dep
+                .path
+                .as_ref()
+                .and_then(|dir| ws.member(&dir.as_std_path().join("Cargo.toml")));
+            if member.is_some_and(|i| !ws.members[i].publish) {
                 f.error(
                     "unpublished-dependency",
                     Some((&m.manifest, dep_line)),
                     format!(
-                        "`{name}` is published but depends on `{}`, which is `publish = false`",
-                        dep.name
+                        "`{name}` is published but depends on `{}`, which is {}",
+                        dep.name,
+                        if project.off_crates_io.iter().any(|p| p.name == dep.name) {
+                            "for PyPI only (not published to crates.io)"
+                        } else {
+                            "`publish = false`"
+                        }
                     ),
                     format!(
                         "publish `{}` too, or make `{name}` `publish = false`",
@@ -123,6 +130,38 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                 );
             }
         }
+    }
+}
+
+/// The evidence only a registry has: a crate taken for PyPI-only (its manifest could not be
+/// published) that is on the cargo registry already was published before, or its name is
+/// another crate's. Either way the maintainer says which; a warning, not a guess.
+pub fn check_off_crates_io(
+    project: &Project,
+    targets: &crate::registry::Targets,
+    f: &mut Findings<'_>,
+) {
+    for off in &project.off_crates_io {
+        // An unreachable registry is reported once, by the registry checks.
+        let Ok(published) = targets.crates.versions(&off.name) else {
+            continue;
+        };
+        let Some(top) = published.iter().map(|v| &v.version).max() else {
+            continue;
+        };
+        let m = project.unit_members().find(|m| m.name == off.name);
+        let at = m.map(|m| (m.manifest.as_path(), package_line(&m.text)));
+        f.warn(
+            "crate-on-registry-not-published",
+            at,
+            format!(
+                "`{}` is on {} (up to {top}), but this release does not publish it: {}",
+                off.name,
+                targets.crates.base_url(),
+                off.reason
+            ),
+            "if that crate is this one, write `publish = true` in `[package]` (and fix what crates.io refuses) to publish it with the release; if it is PyPI-only and the name is another crate's, `publish = false` says so",
+        );
     }
 }
 

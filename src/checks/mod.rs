@@ -137,6 +137,9 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     git::check(project, ctx, &mut findings);
     metadata::check_crates(project, &mut findings);
     metadata::check_python(project, &mut findings);
+    if let Some(targets) = ctx.registries.filter(|_| ctx.sides.crates) {
+        metadata::check_off_crates_io(project, targets, &mut findings);
+    }
     let mut list = findings.list;
     if let Some(targets) = ctx.registries {
         list.extend(registries::check(project, targets, ctx.sides));
@@ -152,10 +155,17 @@ pub const IDS: &[(&str, &str)] = &[
         "version-not-pep440",
         "Cargo's version has no faithful PEP 440 spelling",
     ),
-    ("placeholder-version", "the version is 0.0.0"),
+    (
+        "placeholder-version",
+        "the version is a placeholder (0.0.0, 999.0.0)",
+    ),
     (
         "pyproject-version-mismatch",
         "a static pyproject.toml version differs from Cargo's",
+    ),
+    (
+        "pyproject-version-spelling",
+        "a static pyproject.toml version is Cargo's, spelled otherwise (`3.0.0-alpha.0` for `3.0.0a0`)",
     ),
     (
         "pyproject-version-missing",

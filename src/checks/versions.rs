@@ -22,11 +22,11 @@ pub fn check(project: &Project, f: &mut Findings<'_>) {
                 .unwrap_or_else(|| "choose a version maturin can convert".into()),
         );
     }
-    if crate::version::is_placeholder(&project.version) {
+    if crate::project::placeholder::is_placeholder(&project.version) {
         f.error(
             "placeholder-version",
             source_at,
-            "the version is 0.0.0, a placeholder",
+            format!("the version is {}, a placeholder", project.version),
             "set the real version: `cargo pyrelease bump X.Y.Z`",
         );
     }
@@ -78,7 +78,28 @@ fn spots(project: &Project, f: &mut Findings<'_>) {
     };
     let fix = "run `cargo pyrelease sync`";
     for edit in &plan.edits {
-        let is_pyproject = project.packages.iter().any(|p| p.path == edit.path);
+        let package = project.packages.iter().find(|p| p.path == edit.path);
+        let is_pyproject = package.is_some();
+        // `3.0.0-alpha.0` is 3.0.0a0 to every Python tool: the same version, spelled as
+        // semver. Worth a warning (maturin writes the canonical form into the wheel), not
+        // a mismatch.
+        if let Some(PyVersion::Static { value, line }) = package.map(|p| &p.version)
+            && same_pep440(value, project.pep440.as_deref().ok())
+        {
+            f.warn(
+                "pyproject-version-spelling",
+                Some((&edit.path, Some(*line))),
+                format!(
+                    "`version = \"{value}\"` is {}, Cargo.toml's version, in another spelling",
+                    project.pep440.as_deref().unwrap_or_default()
+                ),
+                format!(
+                    "write the canonical PEP 440 spelling `{}` (`cargo pyrelease sync` does), or `dynamic = [\"version\"]`",
+                    project.pep440.as_deref().unwrap_or_default()
+                ),
+            );
+            continue;
+        }
         let id = if is_pyproject {
             "pyproject-version-mismatch"
         } else if edit.path.file_name().is_some_and(|n| n == "uv.lock") {
@@ -98,6 +119,12 @@ fn spots(project: &Project, f: &mut Findings<'_>) {
             );
         }
     }
+}
+
+/// Whether `value` is the PEP 440 version `pep440`, whatever its spelling.
+pub fn same_pep440(value: &str, pep440: Option<&str>) -> bool {
+    let parse = |v: &str| v.parse::<pep440_rs::Version>().ok();
+    matches!((parse(value), pep440.and_then(parse)), (Some(a), Some(b)) if a == b)
 }
 
 fn released_names(project: &Project) -> BTreeSet<&str> {
@@ -165,10 +192,14 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
 }
 
 fn dependents(project: &Project, f: &mut Findings<'_>) {
-    let released = released_names(project);
     for member in &project.workspace.members {
         for dep in &member.package.dependencies {
-            if !released.contains(dep.name.as_str()) || dep.req == semver::VersionReq::STAR {
+            // A registry crate that shares a member's name is not a dependent.
+            let resolves = dep
+                .path
+                .as_ref()
+                .is_some_and(|dir| project.releases(&dep.name, dir.as_std_path()));
+            if !resolves || dep.req == semver::VersionReq::STAR {
                 continue;
             }
             if dep.req.matches(&project.version) {

@@ -84,9 +84,77 @@ pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, St
     }
 }
 
+/// Moves a module-level `__version__ = "X"` (either quote) from `old` to `new`, given as
+/// (PEP 440, semver) pairs: the spelling found is the spelling written. `None` when the text
+/// has no such line at one of the old spellings (a `__version__` read from the package
+/// metadata, or one that names another version, is not ours to move).
+pub fn set_dunder_version(text: &str, old: (&str, &str), new: (&str, &str)) -> Option<String> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let Some(rest) = line.strip_prefix("__version__") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value_at = line.len() - rest.trim_start().len();
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|q| matches!(q, '"' | '\'')) else {
+            continue;
+        };
+        let Some(len) = rest[1..].find(quote) else {
+            continue;
+        };
+        let value = &rest[1..1 + len];
+        let replacement = if value == old.0 {
+            new.0
+        } else if value == old.1 {
+            new.1
+        } else {
+            continue;
+        };
+        let from = start + value_at + 1;
+        return Some(format!(
+            "{}{replacement}{}",
+            &text[..from],
+            &text[from + len..]
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::replace_version;
+    use super::{replace_version, set_dunder_version};
+
+    #[test]
+    fn dunder_version_in_either_spelling_and_quote() {
+        let old = ("1.2.0rc1", "1.2.0-rc.1");
+        let new = ("1.2.0", "1.2.0");
+        assert_eq!(
+            set_dunder_version("\"\"\"Doc.\"\"\"\n__version__ = '1.2.0rc1'\n", old, new).as_deref(),
+            Some("\"\"\"Doc.\"\"\"\n__version__ = '1.2.0'\n")
+        );
+        assert_eq!(
+            set_dunder_version(
+                "__version__=\"1.2.0-rc.1\"  # semver\n",
+                old,
+                ("1.3.0a1", "1.3.0-alpha.1")
+            )
+            .as_deref(),
+            Some("__version__=\"1.3.0-alpha.1\"  # semver\n")
+        );
+        // Another version, an indented one, one read from metadata: not ours.
+        for text in [
+            "__version__ = \"0.9.0\"\n",
+            "if x:\n    __version__ = \"1.2.0rc1\"\n",
+            "__version__ = importlib.metadata.version(\"pkg\")\n",
+        ] {
+            assert_eq!(set_dunder_version(text, old, new), None, "{text}");
+        }
+    }
 
     #[test]
     fn replaces_the_one_match() {

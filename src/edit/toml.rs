@@ -18,7 +18,7 @@ use std::fmt;
 use std::ops::Range;
 
 use semver::{Comparator, Op, Version, VersionReq};
-use toml_edit::{Document, Item, Key, TableLike, Value};
+use toml_edit::{Document, Item, Key, TableLike};
 
 /// Why an edit could not be made. `Display` is the message alone: the caller knows the file and
 /// attaches it together with [`EditError::line`].
@@ -143,13 +143,22 @@ const DEPENDENCY_TABLES: [&str; 5] = [
 ///   no single right rewrite, so the user decides.
 ///
 /// Entries without a `version` (path-only, `workspace = true`) are not requirements on a
-/// version, and are left alone.
+/// version, and are left alone. So is every entry without a `path`: whatever its name, cargo
+/// resolves it to a registry (or git) crate, never to a member (`foo = "0.4"` from crates.io
+/// beside an `examples/foo` member). `member(package, path)` says whether a path entry on
+/// `package` resolves to a released member; `path` is as written, relative to the manifest.
 pub fn update_requirements(
     manifest: &str,
-    crates: &BTreeSet<String>,
+    member: &dyn Fn(&str, &str) -> bool,
     new: &Version,
 ) -> Result<(String, usize), EditError> {
-    update_parsed_requirements(&parse(manifest)?, manifest, crates, new)
+    update_parsed_requirements(&parse(manifest)?, manifest, member, new)
+}
+
+/// A `member` test for [`update_requirements`] by package name alone, for manifests whose
+/// path entries all point at the crates named (tests, fuzzing).
+pub fn by_name(crates: &BTreeSet<String>) -> impl Fn(&str, &str) -> bool + '_ {
+    move |name, _| crates.contains(name)
 }
 
 /// [`update_requirements`] of a manifest already parsed, with spans, from `manifest`:
@@ -157,7 +166,7 @@ pub fn update_requirements(
 pub fn update_parsed_requirements<S>(
     doc: &Document<S>,
     manifest: &str,
-    crates: &BTreeSet<String>,
+    member: &dyn Fn(&str, &str) -> bool,
     new: &Version,
 ) -> Result<(String, usize), EditError> {
     let root = doc.as_table();
@@ -195,20 +204,17 @@ pub fn update_parsed_requirements<S>(
     let mut problems: Vec<(usize, EditError)> = Vec::new();
     for (table, deps) in &tables {
         for (key, item) in deps.iter() {
-            let (name, version) = match item {
-                Item::Value(Value::String(_)) => (key, item),
-                _ => match item.as_table_like() {
-                    Some(dep) => {
-                        let name = dep.get("package").and_then(Item::as_str).unwrap_or(key);
-                        match dep.get("version") {
-                            Some(version) => (name, version),
-                            None => continue,
-                        }
-                    }
-                    None => continue,
-                },
+            // A bare string (`foo = "1"`) has no path: a registry requirement.
+            let Some(dep) = item.as_table_like() else {
+                continue;
             };
-            if !crates.contains(name) {
+            let name = dep.get("package").and_then(Item::as_str).unwrap_or(key);
+            let (Some(version), Some(path)) =
+                (dep.get("version"), dep.get("path").and_then(Item::as_str))
+            else {
+                continue;
+            };
+            if !member(name, path) {
                 continue;
             }
             let what = if name == key {
@@ -253,6 +259,57 @@ pub fn update_parsed_requirements<S>(
     }
     let count = splices.len();
     Ok((apply(manifest, splices), count))
+}
+
+/// Moves the exact pins (`name == old`, with or without extras and markers) on the Python
+/// packages `names` (normalised) in `[project] dependencies` and every `optional-dependencies`
+/// list: a meta-package that pins the packages released with it (`polars` pins
+/// `polars-runtime-32 == 1.43.2`). Other requirements, and pins on another version, stay.
+pub fn set_python_pins(
+    pyproject: &str,
+    names: &BTreeSet<String>,
+    old: &str,
+    new: &str,
+) -> Result<String, EditError> {
+    let doc = parse(pyproject)?;
+    let Some(project) = doc.get("project").and_then(Item::as_table_like) else {
+        return Ok(pyproject.to_string());
+    };
+    let mut lists: Vec<&toml_edit::Array> = Vec::new();
+    lists.extend(project.get("dependencies").and_then(Item::as_array));
+    if let Some(extras) = project
+        .get("optional-dependencies")
+        .and_then(Item::as_table_like)
+    {
+        lists.extend(extras.iter().filter_map(|(_, v)| v.as_array()));
+    }
+    let mut splices = Vec::new();
+    for value in lists.into_iter().flat_map(|a| a.iter()) {
+        let (Some(req), Some(span)) = (value.as_str(), value.span()) else {
+            continue;
+        };
+        let Some((name, rest)) = req.split_once("==") else {
+            continue;
+        };
+        let name = name.split('[').next().unwrap_or(name).trim();
+        let version = rest.split(';').next().unwrap_or(rest).trim();
+        if version != old || !names.contains(&crate::registry::normalize_python_name(name)) {
+            continue;
+        }
+        // The raw string holds the requirement as written: replace the version after `==`.
+        let raw = &pyproject[span.clone()];
+        let Some(eq) = raw.find("==") else {
+            continue;
+        };
+        let Some(at) = raw[eq..].find(old).map(|i| i + eq) else {
+            continue;
+        };
+        splices.push((
+            span.start + at..span.start + at + old.len(),
+            new.to_string(),
+        ));
+    }
+    Ok(apply(pyproject, splices))
 }
 
 /// Sets the version of the local (`source`-less) `[[package]]` entries of `crates` that are at
@@ -860,11 +917,11 @@ name = "foo-py"
 version = "0.3.1"
 
 [dependencies]
-foo = "0.3"            # bare, two parts
+foo = "0.3"            # bare: a registry crate of a member's name
 foo-macros = { version = "=0.3.1", path = "../foo-macros" }
 serde = "0.3.1"        # unrelated crate at the same version
-other = { package = "foo-cli", version = "~0.3.1" } # rename
-foo-cli = { package = "not-ours", version = "0.3" }  # key matches, package does not
+other = { package = "foo-cli", version = "~0.3.1", path = "../cli" } # rename
+foo-cli = { package = "not-ours", version = "0.3", path = "../n" }  # key matches, package does not
 local = { path = "../local" }
 
 [dependencies.foo-extra]
@@ -877,19 +934,20 @@ foo.path = "../foo"
 foo-extra = { workspace = true }
 
 [dev_dependencies]
-foo-macros = "0.3.1"
+foo-macros = "0.3.1"   # registry
 
 [build-dependencies]
 foo-build   =   {version="0.3",path="../b"}
 
 [build_dependencies]
-foo-build2 = "= 0.3.1"
+foo-build2 = { version = "= 0.3.1", path = "../b2" }
 
 [target.'cfg(unix)'.dependencies]
-foo = { version = "0.3.1", features = ["unix"] }
+foo = { version = "0.3.1", features = ["unix"], path = "../foo" }
 
 [target."x86_64-pc-windows-msvc".build-dependencies.foo]
 version = "0.3"
+path = "../foo"
 
 [workspace.dependencies]
 foo = { version = "=0.3.1", path = "crates/foo" }
@@ -900,11 +958,11 @@ name = "foo-py"
 version = "0.3.1"
 
 [dependencies]
-foo = "0.4"            # bare, two parts
+foo = "0.3"            # bare: a registry crate of a member's name
 foo-macros = { version = "=0.4.0", path = "../foo-macros" }
 serde = "0.3.1"        # unrelated crate at the same version
-other = { package = "foo-cli", version = "~0.4.0" } # rename
-foo-cli = { package = "not-ours", version = "0.3" }  # key matches, package does not
+other = { package = "foo-cli", version = "~0.4.0", path = "../cli" } # rename
+foo-cli = { package = "not-ours", version = "0.3", path = "../n" }  # key matches, package does not
 local = { path = "../local" }
 
 [dependencies.foo-extra]
@@ -917,19 +975,20 @@ foo.path = "../foo"
 foo-extra = { workspace = true }
 
 [dev_dependencies]
-foo-macros = "0.4.0"
+foo-macros = "0.3.1"   # registry
 
 [build-dependencies]
 foo-build   =   {version="0.4",path="../b"}
 
 [build_dependencies]
-foo-build2 = "= 0.4.0"
+foo-build2 = { version = "= 0.4.0", path = "../b2" }
 
 [target.'cfg(unix)'.dependencies]
-foo = { version = "0.4.0", features = ["unix"] }
+foo = { version = "0.4.0", features = ["unix"], path = "../foo" }
 
 [target."x86_64-pc-windows-msvc".build-dependencies.foo]
 version = "0.4"
+path = "../foo"
 
 [workspace.dependencies]
 foo = { version = "=0.4.0", path = "crates/foo" }
@@ -944,21 +1003,50 @@ foo-macros = { version = "0.4.0", path = "crates/foo-macros" }
             "foo-build2",
             "local",
         ]);
-        let (out, count) = update_requirements(input, &crates, &v("0.4.0")).unwrap();
+        let (out, count) = update_requirements(input, &by_name(&crates), &v("0.4.0")).unwrap();
         assert_eq!(out, expected);
-        assert_eq!(count, 12);
+        assert_eq!(count, 10);
         // A second run finds nothing to do.
         assert_eq!(
-            update_requirements(&out, &crates, &v("0.4.0")).unwrap(),
+            update_requirements(&out, &by_name(&crates), &v("0.4.0")).unwrap(),
             (expected.to_owned(), 0)
         );
     }
 
     #[test]
+    fn python_pins_on_released_packages_move() {
+        let input = r#"[project]
+name = "polars"
+version = "1.43.2"
+dependencies = ["polars-runtime-32 == 1.43.2", "numpy>=1.43.2"]
+
+[project.optional-dependencies]
+rt64 = ['Polars_Runtime_64[extra]==1.43.2 ; python_version >= "3.9"']
+other = ["polars-runtime-compat == 1.40.0", "pyarrow == 1.43.2"]
+"#;
+        let names = set(&[
+            "polars-runtime-32",
+            "polars-runtime-64",
+            "polars-runtime-compat",
+        ]);
+        let out = set_python_pins(input, &names, "1.43.2", "1.44.0").unwrap();
+        let expected = input
+            .replace("polars-runtime-32 == 1.43.2", "polars-runtime-32 == 1.44.0")
+            .replace("64[extra]==1.43.2", "64[extra]==1.44.0");
+        assert_eq!(out, expected);
+    }
+
+    #[test]
     fn requirements_with_crlf_line_endings() {
-        let input = crlf("[dependencies]\nfoo = \"1.2\" # c\nbar = { version = \"=1.2.3\" }\n");
-        let expected = crlf("[dependencies]\nfoo = \"1.3\" # c\nbar = { version = \"=1.3.0\" }\n");
-        let (out, count) = update_requirements(&input, &set(&["foo", "bar"]), &v("1.3.0")).unwrap();
+        let input = crlf(
+            "[dependencies]\nfoo = \"1.2\" # c\nbar = { version = \"=1.2.3\", path = \"b\" }\nbaz.version = \"1.2\" # c\nbaz.path = \"z\"\n",
+        );
+        let expected = crlf(
+            "[dependencies]\nfoo = \"1.2\" # c\nbar = { version = \"=1.3.0\", path = \"b\" }\nbaz.version = \"1.3\" # c\nbaz.path = \"z\"\n",
+        );
+        let (out, count) =
+            update_requirements(&input, &by_name(&set(&["foo", "bar", "baz"])), &v("1.3.0"))
+                .unwrap();
         assert_eq!(out, expected);
         assert_eq!(count, 2);
     }
@@ -981,15 +1069,22 @@ zizmor-core = { path = "crates/core", version = "=1.30.0-rc1" }  # exact pin
 yamlpath = { path = "crates/yamlpath", version = "1.30.0-rc1" }
 tree-sitter = "0.25"
 "#;
-        let (out, count) =
-            update_requirements(input, &set(&["zizmor-core", "yamlpath"]), &v("1.30.0-rc1"))
-                .unwrap();
+        let (out, count) = update_requirements(
+            input,
+            &by_name(&set(&["zizmor-core", "yamlpath"])),
+            &v("1.30.0-rc1"),
+        )
+        .unwrap();
         assert_eq!(out, expected);
         assert_eq!(count, 2);
 
         // Finishing the pre-release: full precision stays (that is the old precision now).
-        let (out, count) =
-            update_requirements(&out, &set(&["zizmor-core", "yamlpath"]), &v("1.30.0")).unwrap();
+        let (out, count) = update_requirements(
+            &out,
+            &by_name(&set(&["zizmor-core", "yamlpath"])),
+            &v("1.30.0"),
+        )
+        .unwrap();
         assert_eq!(out, expected.replace("1.30.0-rc1", "1.30.0"));
         assert_eq!(count, 2);
     }
@@ -997,11 +1092,14 @@ tree-sitter = "0.25"
     #[test]
     fn requirements_already_matching_are_byte_identical() {
         // `"0.4"` already names 0.4.x; build metadata is ignored by cargo and kept here.
-        let input = "[dependencies]\nfoo = \"0.4\"\nbar = \"=0.4.0+meta\"\nbaz = \"*\"\n\
-                     qux = \">=0.1, <1\"\nquux = \"<1\"\n";
+        let input = "[dependencies]\nfoo = { version = \"0.4\", path = \"f\" }\n\
+                     bar = { version = \"=0.4.0+meta\", path = \"b\" }\n\
+                     baz = { version = \"*\", path = \"z\" }\n\
+                     qux = { version = \">=0.1, <1\", path = \"q\" }\n\
+                     quux = { version = \"<1\", path = \"u\" }\n";
         let (out, count) = update_requirements(
             input,
-            &set(&["foo", "bar", "baz", "qux", "quux"]),
+            &by_name(&set(&["foo", "bar", "baz", "qux", "quux"])),
             &v("0.4.0"),
         )
         .unwrap();
@@ -1012,8 +1110,10 @@ tree-sitter = "0.25"
     #[test]
     fn compound_requirement_that_no_longer_matches_is_an_error() {
         let input = "[package]\nname = \"a\"\n\n[dev-dependencies]\n\
-                     foo = { version = \">=1, <2\", path = \"../foo\" }\nbar = \"<1.5\"\n";
-        let err = update_requirements(input, &set(&["foo", "bar"]), &v("2.0.0")).unwrap_err();
+                     foo = { version = \">=1, <2\", path = \"../foo\" }\n\
+                     bar = { version = \"<1.5\", path = \"../bar\" }\n";
+        let err =
+            update_requirements(input, &by_name(&set(&["foo", "bar"])), &v("2.0.0")).unwrap_err();
         assert_eq!(err.line, Some(5));
         assert_eq!(
             err.message,
@@ -1024,9 +1124,8 @@ tree-sitter = "0.25"
 
     #[test]
     fn rename_error_names_key_package_and_target_table() {
-        let input =
-            "[target.'cfg(unix)'.dependencies]\nf = { package = \"foo\", version = \"<0.4\" }\n";
-        let err = update_requirements(input, &set(&["foo"]), &v("0.4.0")).unwrap_err();
+        let input = "[target.'cfg(unix)'.dependencies]\nf = { package = \"foo\", version = \"<0.4\", path = \"f\" }\n";
+        let err = update_requirements(input, &by_name(&set(&["foo"])), &v("0.4.0")).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(
             err.message.starts_with(
@@ -1038,11 +1137,14 @@ tree-sitter = "0.25"
 
     #[test]
     fn wildcard_requirements() {
-        let input = "[dependencies]\na = \"1.*\"\nb = \"1.2.*\"\nc = \"1.x\"\n";
-        let expected = "[dependencies]\na = \"2.*\"\nb = \"2.0.*\"\nc = \"2.x\"\n";
-        let (out, count) = update_requirements(input, &set(&["a", "b", "c"]), &v("2.0.0")).unwrap();
+        let input = "[dependencies]\na = { version = \"1.*\", path = \"a\" }\n\
+                     b = { version = \"1.2.*\", path = \"b\" }\nc = { version = \"1.x\", path = \"c\" }\n";
+        let expected = "[dependencies]\na = { version = \"2.*\", path = \"a\" }\n\
+                        b = { version = \"2.0.*\", path = \"b\" }\nc = { version = \"2.x\", path = \"c\" }\n";
+        let all = set(&["a", "b", "c"]);
+        let (out, count) = update_requirements(input, &by_name(&all), &v("2.0.0")).unwrap();
         assert_eq!((out.as_str(), count), (expected, 3));
-        let err = update_requirements(input, &set(&["a"]), &v("2.0.0-rc.1")).unwrap_err();
+        let err = update_requirements(input, &by_name(&set(&["a"])), &v("2.0.0-rc.1")).unwrap_err();
         assert!(err.message.contains("wildcard"), "{err}");
     }
 
@@ -1086,8 +1188,8 @@ tree-sitter = "0.25"
 
     #[test]
     fn non_string_version_of_a_released_crate_is_an_error() {
-        let input = "[dependencies]\nfoo = { version = 1 }\nbar = { version = 1 }\n";
-        let err = update_requirements(input, &set(&["foo"]), &v("1.0.0")).unwrap_err();
+        let input = "[dependencies]\nfoo = { version = 1, path = \"f\" }\nbar = { version = 1 }\n";
+        let err = update_requirements(input, &by_name(&set(&["foo"])), &v("1.0.0")).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("not a string"), "{err}");
     }
@@ -1515,7 +1617,9 @@ source = { registry = "https://pypi.org/simple" }
                 if !keys.insert(key.clone()) {
                     continue;
                 }
-                let matching = model.released[dep.name];
+                // Forms without a `path` are registry requirements, whatever their name.
+                let matching =
+                    model.released[dep.name] && !matches!(dep.form, Form::Simple | Form::Rename);
                 let [w0, w1, w2, w3] = [dep.ws[0], dep.ws[1], dep.ws[2], dep.ws[3]];
                 out.push_str(&dep.before.replace('\n', eol));
                 match dep.form {
@@ -1633,7 +1737,7 @@ source = { registry = "https://pypi.org/simple" }
                 .map(|(name, _)| name.clone())
                 .collect();
 
-            let result = update_requirements(&input, &crates, &model.new);
+            let result = update_requirements(&input, &by_name(&crates), &model.new);
             if slots.iter().any(|s| s.matching && needs_hand_edit(&s.old, &model.new)) {
                 let err = result.expect_err("a requirement needs a hand edit");
                 prop_assert!(err.line.is_some());
@@ -1662,7 +1766,7 @@ source = { registry = "https://pypi.org/simple" }
 
             // A second run is a no-op.
             prop_assert_eq!(
-                update_requirements(&output, &crates, &model.new),
+                update_requirements(&output, &by_name(&crates), &model.new),
                 Ok((output.clone(), 0))
             );
         }

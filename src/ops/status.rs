@@ -55,6 +55,15 @@ pub struct CrateReport {
     pub manifest: String,
     pub version_source: &'static str,
     pub publish: bool,
+    /// Why a crate with no `publish = false` is not published to crates.io, and the
+    /// line that changes it (a bindings crate for PyPI only).
+    pub not_published: Option<NotPublished>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotPublished {
+    pub reason: String,
+    pub help: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -68,7 +77,7 @@ pub struct LeftOut {
 #[derive(Debug, Serialize)]
 pub struct SkippedReport {
     pub pyproject: String,
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,7 +127,14 @@ impl Report {
                         PyVersion::Static { value, .. } => Some(value.clone()),
                         _ => None,
                     };
-                    let wheel_version = static_version.clone().or_else(|| pep440.clone());
+                    // maturin writes a static version in its canonical spelling.
+                    let wheel_version = match &static_version {
+                        Some(v) => Some(
+                            v.parse::<pep440_rs::Version>()
+                                .map_or_else(|_| v.clone(), |v| v.to_string()),
+                        ),
+                        None => pep440.clone(),
+                    };
                     PackageReport {
                         name: p.dist_name(&crate_name).to_string(),
                         pyproject: project.rel(&p.path),
@@ -143,6 +159,12 @@ impl Report {
                         "package"
                     },
                     publish: m.publish,
+                    not_published: project.off_crates_io.iter().find(|p| p.name == m.name).map(
+                        |p| NotPublished {
+                            reason: p.reason.clone(),
+                            help: p.help.clone(),
+                        },
+                    ),
                 })
                 .collect(),
             left_out: project
@@ -160,7 +182,7 @@ impl Report {
                 .iter()
                 .map(|s| SkippedReport {
                     pyproject: project.rel(&s.path),
-                    reason: s.reason,
+                    reason: s.reason.clone(),
                 })
                 .collect(),
             changelog: project.changelog.as_ref().map(|c| {
@@ -196,7 +218,11 @@ impl Report {
         shell.out(shell.bold("Python packages"));
         for p in &self.python_packages {
             let state = match (&p.static_version, p.in_sync) {
-                (Some(s), true) => format!("static {s}"),
+                (Some(s), true) if Some(s) == p.wheel_version.as_ref() => format!("static {s}"),
+                (Some(s), true) => format!(
+                    "static {s}, the same version as {} in another spelling: `cargo pyrelease sync` writes it canonically",
+                    p.wheel_version.as_deref().unwrap_or_default()
+                ),
                 (Some(s), false) => {
                     let ahead = matches!(
                         (s.parse::<pep440_rs::Version>(), v.pep440.as_deref().map(str::parse::<pep440_rs::Version>)),
@@ -210,11 +236,13 @@ impl Report {
                         format!("static {s}, out of sync: `cargo pyrelease sync` fixes it")
                     }
                 }
-                (None, _) => format!(
-                    "{}, wheel {}",
-                    p.version_mode,
-                    p.wheel_version.as_deref().unwrap_or("?")
-                ),
+                (None, _) => match &p.wheel_version {
+                    Some(w) => format!("{}, wheel {w}", p.version_mode),
+                    None => format!(
+                        "{}, no wheel version (see the version above)",
+                        p.version_mode
+                    ),
+                },
             };
             shell.out(format!(
                 "  {} ({}) builds {} ({}): {state}",
@@ -223,22 +251,28 @@ impl Report {
         }
         shell.out(shell.bold("Crates released"));
         for c in &self.crates {
-            let publish = if c.publish {
-                "published"
-            } else {
-                "not published (publish = false)"
+            let publish = match (&c.not_published, c.publish) {
+                (Some(n), _) => format!("not published to crates.io: {}", n.reason),
+                (None, true) => "published".to_string(),
+                (None, false) => "not published (publish = false)".to_string(),
             };
             shell.out(format!(
                 "  {} {} ({}), {publish}",
                 c.name, c.version, c.manifest
             ));
+            if let Some(n) = &c.not_published {
+                shell.out(format!("    {}", n.help));
+            }
         }
         if !self.left_out.is_empty() {
             shell.out(shell.bold("Crates left out"));
             for c in &self.left_out {
-                let version = c.version.as_deref().unwrap_or("?");
+                let version = c
+                    .version
+                    .as_deref()
+                    .map_or(String::new(), |v| format!(" {v}"));
                 shell.out(format!(
-                    "  {} {version} ({}): {}",
+                    "  {}{version} ({}): {}",
                     c.name, c.manifest, c.reason
                 ));
             }

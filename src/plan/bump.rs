@@ -6,7 +6,7 @@ use crate::changelog::{ReleaseEdit, section_text};
 use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
-use crate::plan::spots::{Spelled, python_spots, toml_error};
+use crate::plan::spots::{Spelled, python_pins, python_spots, toml_error};
 use crate::plan::{EditSet, Plan, Step};
 use crate::project::git::GitState;
 use crate::project::{Project, VersionSource};
@@ -51,6 +51,11 @@ pub fn plan(
     ignored: &[std::path::PathBuf],
 ) -> anyhow::Result<Bump> {
     let old = &project.version;
+    if let Target::Level(level) = &req.target
+        && crate::project::placeholder::is_placeholder(old)
+    {
+        return Err(placeholder_failure(project, &level.to_string()).into());
+    }
     let first = first_release(project, req)?;
     let new = if first {
         old.clone()
@@ -85,20 +90,22 @@ pub fn plan(
         }
     }
 
-    // Every requirement on a released crate, anywhere in the workspace.
+    // Every requirement that resolves to a released crate, anywhere in the workspace.
     let released: BTreeSet<String> = project.unit_members().map(|m| m.name.clone()).collect();
-    // cargo metadata lists every dependency of every member (all kinds, all targets):
-    // a manifest with none on a released crate has no requirement to update, and is
-    // not parsed again. The root always is, for `[workspace.dependencies]`.
+    // cargo metadata lists every dependency of every member (all kinds, all targets), with
+    // the folder it resolves to: a manifest with none on a released crate has no
+    // requirement to update, and is not parsed again. The root always is, for
+    // `[workspace.dependencies]`.
     let manifests = ws
         .members
         .iter()
         .filter(|m| {
             m.manifest == ws.manifest
-                || m.package
-                    .dependencies
-                    .iter()
-                    .any(|d| released.contains(&d.name))
+                || m.package.dependencies.iter().any(|d| {
+                    d.path
+                        .as_ref()
+                        .is_some_and(|dir| project.releases(&d.name, dir.as_std_path()))
+                })
         })
         .map(|m| (&m.manifest, m.text.as_str(), &m.doc))
         .chain(
@@ -107,13 +114,15 @@ pub fn plan(
                 .map(|(text, doc)| (&ws.manifest, text.as_str(), doc)),
         );
     for (path, text, doc) in manifests {
+        let dir = path.parent().unwrap_or(&ws.root);
+        let member = |package: &str, rel: &str| project.releases(package, &dir.join(rel));
         edits.edit_known(path, text, |t| {
             // The model's parse serves while the file is as read; a manifest that
             // already carries its new version is parsed again.
             let updated = if t == text {
-                tomledit::update_parsed_requirements(doc, t, &released, &new)
+                tomledit::update_parsed_requirements(doc, t, &member, &new)
             } else {
-                tomledit::update_requirements(t, &released, &new)
+                tomledit::update_requirements(t, &member, &new)
             };
             updated
                 .map(|(text, _)| text)
@@ -128,6 +137,7 @@ pub fn plan(
         })?;
     }
 
+    python_pins(project, &mut edits, &pep440)?;
     python_spots(
         project,
         &mut edits,
@@ -241,6 +251,29 @@ pub fn plan(
         tag,
         plan: Plan { edits, steps },
     })
+}
+
+/// A level bump from a placeholder means nothing: the version comes from elsewhere (the
+/// tag, in every project seen), and the message says how it flows here.
+fn placeholder_failure(project: &Project, level: &str) -> Failure {
+    let member = project.primary();
+    let old = &project.version;
+    let flow = match crate::project::placeholder::tag_rewrite(&project.root) {
+        Some((file, line)) => format!(
+            "CI writes the release tag's version into Cargo.toml ({}:{line})",
+            project.rel(&file)
+        ),
+        None => "the real version is set from outside Cargo.toml (the release tag, in most projects like this)".to_string(),
+    };
+    Failure::usage(format!(
+        "`{}` is at {old}, a placeholder: `bump {level}` from it would invent a version; {flow}",
+        member.name
+    ))
+    .at(&member.manifest, member.version_line)
+    .help(format!(
+        "to release as this project does, push the tag (`{prefix}X.Y.Z`): no bump is needed; to make Cargo.toml the version authority, set the real version once with `cargo pyrelease bump X.Y.Z` (and drop the rewrite from CI)",
+        prefix = project.config.tag_prefix
+    ))
 }
 
 /// `bump VERSION` naming the current version releases it as it is, the first time:

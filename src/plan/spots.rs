@@ -1,6 +1,7 @@
 //! The version spots outside Cargo: static pyproject versions, uv.lock and the
 //! configured version files. `sync` writes the current version into them;
 //! `bump` writes the new one.
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::edit::toml as tomledit;
@@ -75,6 +76,24 @@ pub fn python_spots(
             }
         }
     }
+    // `__version__` in the Python package maturin builds, at the current version: moved
+    // without configuration, in the spelling it has.
+    if let Ok(current) = &project.pep440 {
+        let old_semver = project.version.to_string();
+        let new_semver = new.semver.to_string();
+        for package in &project.packages {
+            for module in package.version_modules(&project.primary().name) {
+                edits.edit(&module, |text| {
+                    Ok(crate::edit::pattern::set_dunder_version(
+                        text,
+                        (current, &old_semver),
+                        (new.pep440, &new_semver),
+                    )
+                    .unwrap_or_else(|| text.to_string()))
+                })?;
+            }
+        }
+    }
     for file in &project.config.version_files {
         let path = project.root.join(&file.path);
         let config_file = project.config.file.as_deref().unwrap_or(&project.root);
@@ -98,6 +117,49 @@ pub fn python_spots(
                     .help("fix the `search` pattern so it matches the version exactly once")
                     .into()
             })
+        })?;
+    }
+    Ok(())
+}
+
+/// `bump`: the exact pins on the packages released here, in any Python project of the tree
+/// (a meta-package built by another backend, or one of the packages themselves), from the
+/// current version to `new_pep440`. Not a `sync` spot: a pin on another version than the
+/// current one says nothing about which version it should be.
+pub fn python_pins(project: &Project, edits: &mut EditSet, new_pep440: &str) -> anyhow::Result<()> {
+    let Ok(current) = &project.pep440 else {
+        return Ok(());
+    };
+    let names: BTreeSet<String> = project
+        .packages
+        .iter()
+        .map(|p| crate::registry::normalize_python_name(&project.dist_name(p)))
+        .collect();
+    for package in &project.packages {
+        edits.edit_known(&package.path, &package.text, |text| {
+            tomledit::set_python_pins(text, &names, current, new_pep440)
+                .map_err(|e| toml_error(&package.path, e))
+        })?;
+    }
+    // A sibling that pins them at this version is released with them (polars' meta-package
+    // pins its runtimes): its own static version moves too, when it is the same.
+    for path in project
+        .skipped
+        .iter()
+        .filter(|s| s.kind == crate::project::pyproject::SkipKind::Sibling)
+        .map(|s| &s.path)
+    {
+        edits.edit(path, |text| {
+            let pinned = tomledit::set_python_pins(text, &names, current, new_pep440)
+                .map_err(|e| toml_error(path, e))?;
+            let same = tomledit::parse_document(text).ok().and_then(|d| {
+                let version = d.get("project")?.get("version")?.as_str()?;
+                Some(version.parse::<pep440_rs::Version>().ok()? == current.parse().ok()?)
+            });
+            if pinned == text || same != Some(true) {
+                return Ok(pinned);
+            }
+            tomledit::set_pyproject_version(&pinned, new_pep440).map_err(|e| toml_error(path, e))
         })?;
     }
     Ok(())

@@ -3,9 +3,12 @@
 pub mod cargo_config;
 pub mod commits;
 pub mod config;
+pub mod crates_io;
 pub mod git;
+pub mod placeholder;
 pub mod prefetch;
 pub mod pyproject;
+pub mod tags;
 pub mod walk;
 pub mod workspace;
 
@@ -13,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use self::config::Config;
 use self::prefetch::Prefetch;
-use self::pyproject::{PyProject, PyVersion, Skipped};
+use self::pyproject::{PyProject, PyVersion, SkipKind, Skipped};
 use self::workspace::Workspace;
 use crate::error::Failure;
 use crate::exec::joined;
@@ -55,6 +58,10 @@ pub struct Project {
     pub unit: Vec<usize>,
     /// Crates not in the release, with the reason.
     pub left_out: Vec<LeftOut>,
+    /// Crates of the release kept off crates.io by evidence, not by `publish = false`
+    /// (most are bindings crates for PyPI only); their `publish` reads `false` in the
+    /// model from then on, for every command alike.
+    pub off_crates_io: Vec<crates_io::OffCratesIo>,
     pub changelog: Option<ChangelogFile>,
     /// Things the user should know that are not errors (maturin's fallbacks).
     pub notes: Vec<String>,
@@ -113,7 +120,7 @@ impl Project {
                 }
                 Some(path)
             }
-            None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
+            None => find_manifest(&cwd),
         };
         let dir = start
             .as_deref()
@@ -158,7 +165,7 @@ impl Project {
         // The release is made in one workspace: the one the user pointed at when
         // it builds a package, else the first package's. Packages of other
         // workspaces (examples, fixtures, vendored projects) are not part of it.
-        let workspace = match home {
+        let mut workspace = match home {
             Some(ws) if packages.iter().any(|p| ws.member(&p.manifest).is_some()) => ws,
             _ => workspace::load(&packages[0].manifest)?,
         };
@@ -169,11 +176,12 @@ impl Project {
             packages = inside;
             skipped.extend(outside.into_iter().map(|p| Skipped {
                 path: p.path,
-                reason: "builds a crate of another workspace",
+                reason: "builds a crate of another workspace".to_string(),
+                kind: SkipKind::Decoy,
             }));
             skipped.sort_by(|a, b| a.path.cmp(&b.path));
         }
-        let config = if config.file.is_some() {
+        let mut config = if config.file.is_some() {
             config
         } else {
             read_config(&workspace)?
@@ -222,19 +230,39 @@ impl Project {
 
         let pep440 = version::to_pep440(&version).map(|v| v.to_string());
         let mut notes = Vec::new();
+        if config.line("tag-prefix").is_none()
+            && let Some((prefix, example)) =
+                git::top_of(&root).and_then(|top| tags::infer_prefix(&top, &version))
+        {
+            notes.push(format!(
+                "the tag prefix `{prefix}` is taken from the existing tags (`{example}`); set `tag-prefix` in `[workspace.metadata.pyrelease]` to choose another"
+            ));
+            config.tag_prefix = prefix;
+        }
         for package in &mut packages {
             check_authority(package, &workspace, primary, &version, &root)?;
             if let Some(note) = maturin_fallback_note(package, &root) {
                 notes.push(note);
             }
         }
-        if version::is_placeholder(&version) {
+        if placeholder::is_placeholder(&version) {
             notes.push(format!(
-                "`{}` is at 0.0.0, which looks like a placeholder: a release needs a real version in `{}`",
+                "`{}` is at {version}, which looks like a placeholder: a release needs a real version in `{}`",
                 member.name,
                 relative(&root, &member.manifest)
             ));
         }
+        // Decided for every crate of the release; applied last, as the model's `publish`.
+        let off_crates_io: Vec<crates_io::OffCratesIo> = unit
+            .iter()
+            .filter_map(|&i| {
+                let m = &workspace.members[i];
+                let bindings = packages
+                    .iter()
+                    .any(|p| workspace.member(&p.manifest) == Some(i));
+                crates_io::off_crates_io(m, &config, &relative(&root, &m.manifest), bindings)
+            })
+            .collect();
         let changelog = find_changelog(
             &root,
             &config,
@@ -242,6 +270,11 @@ impl Project {
             &workspace.members[primary].manifest,
         )?;
 
+        for only in &off_crates_io {
+            if let Some(i) = workspace.by_name(&only.name) {
+                workspace.members[i].publish = false;
+            }
+        }
         Ok(Self {
             root,
             config,
@@ -253,6 +286,7 @@ impl Project {
             pep440,
             unit,
             left_out,
+            off_crates_io,
             changelog,
             notes,
             workspace: std::mem::ManuallyDrop::new(workspace),
@@ -293,6 +327,33 @@ impl Project {
     pub fn unit_members(&self) -> impl Iterator<Item = &workspace::Member> {
         self.unit.iter().map(|&i| &self.workspace.members[i])
     }
+
+    /// Whether a dependency on `package` found in the folder `dir` is a crate of the
+    /// release. cargo resolves a requirement to a member only through its path (directly or
+    /// by `workspace = true` on a path entry), never by name: a crates.io `foo = "0.4"`
+    /// beside an `examples/foo` member is another crate.
+    pub fn releases(&self, package: &str, dir: &Path) -> bool {
+        let manifest = pyproject::normalize(&dir.join("Cargo.toml"));
+        self.workspace
+            .member(&manifest)
+            .is_some_and(|i| self.unit.contains(&i) && self.workspace.members[i].name == package)
+    }
+}
+
+/// The Cargo.toml cargo would use from `dir`: the nearest one in `dir` or above, like
+/// cargo's own search, but not above the top of the git repository (a project without a
+/// root manifest must not be taken for a member of whatever encloses its checkout).
+fn find_manifest(dir: &Path) -> Option<PathBuf> {
+    for dir in dir.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if manifest.is_file() {
+            return Some(manifest);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
 }
 
 fn read_config(ws: &Workspace) -> anyhow::Result<Config> {
@@ -338,12 +399,28 @@ fn select_pyprojects(
     let mut packages = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
+        // Examples and fixtures are not read at all: some are broken on purpose.
+        if config.pyprojects.is_none()
+            && let Some(folder) = pyproject::example_folder(search_root, &path)
+        {
+            let reason = format!(
+                "under `{folder}/`: an example or test fixture, not released (list it in `pyprojects` to release it)"
+            );
+            skipped.push(Skipped {
+                path,
+                reason,
+                kind: SkipKind::Example,
+            });
+            continue;
+        }
         let text = crate::exec::fs::read_text(&path)?;
         match pyproject::read(&path, text)? {
             Ok(p) => packages.push(p),
             Err(s) => skipped.push(s),
         }
     }
+    // The primary package is the one nearest the root (sub-packages and plugins sit deeper).
+    packages.sort_by_key(|p| (p.path.components().count(), p.path.clone()));
     if !wanted.is_empty() {
         packages.retain(|p| {
             let crate_name = crate_name_of(&p.manifest);
@@ -357,7 +434,11 @@ fn select_pyprojects(
                 wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", "),
                 search_root.display()
             ))
-            .help("`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them")
+            .help(if skipped.iter().any(|s| s.kind == SkipKind::Example) {
+                "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them (pyprojects under example and test folders are not read: list one in `pyprojects` in `[workspace.metadata.pyrelease]` to release it)"
+            } else {
+                "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them"
+            })
             .into());
         }
     }
@@ -385,17 +466,38 @@ fn select_pyprojects(
 /// A `[package]` string field of a manifest outside the loaded workspace,
 /// read cheaply (no cargo call) for `-p` matching and reports.
 fn package_field(manifest: &Path, key: &str) -> Option<String> {
+    manifest_string(manifest, &["package", key])
+}
+
+/// The string at `keys` (tables, then the key) of a manifest, read without cargo.
+fn manifest_string(manifest: &Path, keys: &[&str]) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let doc: toml_edit::Document<String> = crate::edit::toml::parse_document(text).ok()?;
-    doc.get("package")?.get(key)?.as_str().map(str::to_string)
+    let (key, tables) = keys.split_last()?;
+    let table = config::table_at(doc.as_table() as &dyn toml_edit::TableLike, tables)?;
+    table.get(key)?.as_str().map(str::to_string)
 }
 
 fn crate_name_of(manifest: &Path) -> Option<String> {
     package_field(manifest, "name")
 }
 
+/// The version of a crate outside the workspace; an inherited one (`version.workspace =
+/// true`) is read from the nearest `[workspace.package]` above it, so reports never show
+/// an unknown version for a crate that has one.
 fn crate_version_of(manifest: &Path) -> Option<semver::Version> {
-    package_field(manifest, "version")?.parse().ok()
+    package_field(manifest, "version")
+        .or_else(|| {
+            manifest
+                .parent()?
+                .ancestors()
+                .skip(1)
+                .map(|dir| dir.join("Cargo.toml"))
+                .filter(|m| m.is_file())
+                .find_map(|m| manifest_string(&m, &["workspace", "package", "version"]))
+        })?
+        .parse()
+        .ok()
 }
 
 fn member_of(ws: &Workspace, package: &PyProject, root: &Path) -> anyhow::Result<usize> {
@@ -502,7 +604,7 @@ fn check_authority(
         _ => true,
     };
     let ahead = matches!((&cargo_pep, &py), (Some(c), Some(p)) if p > c);
-    if differs && (version::is_placeholder(version) || (!member.publish && ahead)) {
+    if differs && (placeholder::is_placeholder(version) || (!member.publish && ahead)) {
         return Err(Failure::usage(format!(
             "Cargo.toml is not the version authority here: `{}` is at {} ({}) while `{}` says {}",
             member.name,

@@ -39,9 +39,31 @@ pub struct PyProject {
     /// The crate maturin builds: `[tool.maturin] manifest-path` or the Cargo.toml beside it.
     pub manifest: PathBuf,
     pub bindings: Option<String>,
+    /// `[tool.maturin] python-source` and `module-name`: where the Python package is.
+    pub python_source: Option<String>,
+    pub module_name: Option<String>,
 }
 
 impl PyProject {
+    /// The files of the Python package maturin builds that may carry a `__version__`:
+    /// `<python-source>/<module>/{__init__,_version,__about__,version}.py`.
+    pub fn version_modules(&self, crate_name: &str) -> Vec<PathBuf> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let base = self
+            .python_source
+            .as_ref()
+            .map_or(dir.to_path_buf(), |s| dir.join(s));
+        let module = self.module_name.as_deref().map_or_else(
+            || self.dist_name(crate_name).replace('-', "_"),
+            |m| m.split('.').next().unwrap_or(m).to_string(),
+        );
+        ["__init__.py", "_version.py", "__about__.py", "version.py"]
+            .iter()
+            .map(|f| base.join(&module).join(f))
+            .filter(|p| p.is_file())
+            .collect()
+    }
+
     /// The name maturin will publish under: `[project].name`, else the crate's.
     pub fn dist_name<'a>(&'a self, crate_name: &'a str) -> &'a str {
         self.name.as_deref().unwrap_or(crate_name)
@@ -52,12 +74,51 @@ impl PyProject {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub path: PathBuf,
-    pub reason: &'static str,
+    pub reason: String,
+    pub kind: SkipKind,
+}
+
+/// What a skipped pyproject is, for what the release still does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipKind {
+    /// Not a package of this release (a template, a uv workspace root, another workspace's).
+    Decoy,
+    /// A Python project of this one built by another backend (a pure-Python package, a
+    /// setuptools meta-package), whose exact pins on the release's packages move with it.
+    Sibling,
+    /// Under an example or test folder: not read at all.
+    Example,
 }
 
 /// Every pyproject.toml under `root`, in a stable order.
 pub fn find(root: &Path) -> Vec<PathBuf> {
     super::walk::files(root, &["pyproject.toml"])
+}
+
+/// Folders whose pyprojects are examples, tests or fixtures of the project, never its
+/// release (ruff's invalid-on-purpose fixtures, maturin's `test-crates/`, datafusion's
+/// `examples/`), unless configured in `pyprojects`.
+const NOT_RELEASED: [&str; 12] = [
+    "test",
+    "tests",
+    "fixture",
+    "fixtures",
+    "example",
+    "examples",
+    "test-crates",
+    "resources",
+    "benches",
+    "docs",
+    "testdata",
+    "test-data",
+];
+
+/// The folder under `root` that makes `path` an example or fixture, if any.
+pub fn example_folder<'a>(root: &Path, path: &'a Path) -> Option<&'a str> {
+    let rel = path.strip_prefix(root).unwrap_or(path).parent()?;
+    rel.components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .find(|name| NOT_RELEASED.contains(name))
 }
 
 /// Parses TOML keeping spans; a syntax error names the file and line.
@@ -76,10 +137,11 @@ pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> 
 
 /// Reads one pyproject: a maturin package, or a decoy with the reason.
 pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Failure> {
-    let skipped = |reason| {
+    let skipped = |reason: &str| {
         Ok(Err(Skipped {
             path: path.to_path_buf(),
-            reason,
+            reason: reason.to_string(),
+            kind: SkipKind::Decoy,
         }))
     };
     // Templates (cookiecutter, copier) are not projects, and often not valid TOML.
@@ -100,7 +162,13 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
     };
     match backend {
         Some("maturin") => {}
-        Some(_) => return skipped("another build backend"),
+        Some(_) => {
+            return Ok(Err(Skipped {
+                path: path.to_path_buf(),
+                reason: "another build backend".to_string(),
+                kind: SkipKind::Sibling,
+            }));
+        }
         None if table_at(root, &["tool", "uv", "workspace"]).is_some() => {
             return skipped("a uv workspace root (no build backend)");
         }
@@ -127,7 +195,8 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         }
         None => dir.join("Cargo.toml"),
     };
-    let bindings = maturin.and_then(|t| t.get("bindings")?.as_str().map(str::to_string));
+    let maturin_str = |key: &str| maturin.and_then(|t| t.get(key)?.as_str().map(str::to_string));
+    let bindings = maturin_str("bindings");
     // A `project` key that is not a table would otherwise read as "no `[project]`",
     // and the version in it would silently stop being kept in step.
     let project = match root.get("project") {
@@ -202,6 +271,8 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         version,
         manifest,
         bindings,
+        python_source: maturin_str("python-source"),
+        module_name: maturin_str("module-name"),
     }))
 }
 

@@ -14,6 +14,15 @@ fn skip_dir(path: &Path, name: &str) -> bool {
 /// Every file named one of `names` under `root`, sorted. Symlinked directories
 /// are not followed, so a link loop cannot hang the search.
 pub fn files(root: &Path, names: &[&str]) -> Vec<PathBuf> {
+    walk(root, |name| names.contains(&name))
+}
+
+/// Every file under `root` (tag refs, CI files), sorted, with the same skips.
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    walk(root, |_| true)
+}
+
+fn walk(root: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     const MAX_DEPTH: usize = 8;
     let mut found = Vec::new();
     let mut stack = vec![(root.to_path_buf(), 0)];
@@ -31,7 +40,7 @@ pub fn files(root: &Path, names: &[&str]) -> Vec<PathBuf> {
                 if depth < MAX_DEPTH && !skip_dir(&entry.path(), &name) {
                     stack.push((entry.path(), depth + 1));
                 }
-            } else if names.contains(&name.as_ref())
+            } else if keep(name.as_ref())
                 // A link to a file is found (and later refused for writing), not
                 // skipped: "not found" would not say why.
                 && (kind.is_file() || (kind.is_symlink() && entry.path().is_file()))

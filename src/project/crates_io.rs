@@ -1,0 +1,91 @@
+//! Whether a crate of the release goes to crates.io, decided from evidence. Most maturin
+//! projects publish their bindings crate to PyPI only: its manifest has path dependencies
+//! without versions, no license or description, and it has never been on crates.io. Such a
+//! crate is "not published to crates.io" (with the reason and the line that changes it),
+//! not a list of publish-readiness errors.
+use cargo_metadata::DependencyKind;
+use toml_edit::TableLike;
+
+use super::config::{Config, table_at};
+use super::workspace::Member;
+
+/// A crate of the release kept off crates.io without `publish = false`, by evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffCratesIo {
+    pub name: String,
+    /// Why, in a few words: what in its manifest crates.io would refuse.
+    pub reason: String,
+    /// The one line of configuration that publishes it after all.
+    pub help: String,
+}
+
+/// Why a crate of the release that nobody said to publish is kept off crates.io, or `None`
+/// when it is (or may be) published: `publish` written in its manifest (`true` or a
+/// registry list), listed in `crates`, or a manifest crates.io would take. A manifest
+/// crates.io refuses was never published as it is, so this needs no registry. `bindings`:
+/// the crate is built by a maturin package (most go to PyPI only).
+pub fn off_crates_io(
+    member: &Member,
+    config: &Config,
+    manifest_shown: &str,
+    bindings: bool,
+) -> Option<OffCratesIo> {
+    if !member.publish {
+        return None;
+    }
+    let package = table_at(member.doc.as_table() as &dyn TableLike, &["package"]);
+    let explicit = package.is_some_and(|p| p.contains_key("publish"));
+    let listed = config
+        .crates
+        .as_ref()
+        .is_some_and(|c| c.contains(&member.name));
+    if explicit || listed {
+        return None;
+    }
+    let p = &member.package;
+    let mut why = Vec::new();
+    let unversioned: Vec<&str> = p
+        .dependencies
+        .iter()
+        .filter(|d| {
+            // cargo publish drops dev-dependencies without a version.
+            d.kind != DependencyKind::Development
+                && d.path.is_some()
+                && d.req == semver::VersionReq::STAR
+        })
+        .map(|d| d.name.as_str())
+        .collect();
+    if !unversioned.is_empty() {
+        why.push(format!(
+            "path dependencies without a version ({})",
+            unversioned
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if p.license.is_none() && p.license_file.is_none() {
+        why.push("no `license`".to_string());
+    }
+    if p.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        why.push("no `description`".to_string());
+    }
+    if p.keywords.len() > 5 {
+        why.push(format!("{} keywords (at most 5)", p.keywords.len()));
+    }
+    if why.is_empty() {
+        return None;
+    }
+    Some(OffCratesIo {
+        name: member.name.clone(),
+        reason: format!(
+            "{}crates.io would refuse its manifest: {}",
+            if bindings { "built for PyPI, and " } else { "" },
+            why.join(", ")
+        ),
+        help: format!(
+            "to publish it to crates.io too, write `publish = true` in `[package]` of `{manifest_shown}` (and fix what crates.io refuses); `publish = false` says it is PyPI-only and silences this"
+        ),
+    })
+}

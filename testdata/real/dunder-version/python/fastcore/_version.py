@@ -1,0 +1,2 @@
+# Another version, not the package's: left alone.
+__version__ = "0.9.0"

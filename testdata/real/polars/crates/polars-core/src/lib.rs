@@ -1,0 +1,1 @@
+//! A fixture crate: only its manifest matters.

@@ -1,0 +1,1 @@
+from ._pydantic_core import __version__
