@@ -21,7 +21,23 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
             Err(err) => unreachable(&mut f, err),
             Ok(published) => {
                 let at = Some((m.manifest.as_path(), m.version_line));
-                if published.iter().any(|v| v.version == project.version) {
+                if let Some(theirs) = taken(
+                    targets,
+                    &m.name,
+                    m.package.repository.as_deref(),
+                    &published,
+                ) {
+                    f.error(
+                        "crate-name-taken",
+                        at,
+                        format!(
+                            "the crate name `{}` on crates.io is another project's ({theirs}): it has {} version(s), none of them from this repository",
+                            m.name,
+                            published.len()
+                        ),
+                        "this name is taken: rename the crate (`[package] name`, and `[lib] name` to keep the import path), or set `publish = false` if it goes to PyPI only",
+                    );
+                } else if published.iter().any(|v| v.version == project.version) {
                     f.error(
                         "crate-already-published",
                         at,
@@ -78,4 +94,50 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
         }
     }
     f.list
+}
+
+/// The other project's repository when crate `name` on crates.io is not this project's:
+/// it exists, and crates.io names a repository that is not ours. Unknown (another
+/// registry, no repository on either side, the API unreachable) is not "taken".
+fn taken(
+    targets: &Targets,
+    name: &str,
+    ours: Option<&str>,
+    published: &[crate::registry::IndexVersion],
+) -> Option<String> {
+    if targets.registry.is_some() || published.is_empty() {
+        return None;
+    }
+    let ours = normalize_repo(ours?);
+    let theirs = crate::registry::crate_repository(&crate::registry::crates_api_url(), name)
+        .ok()
+        .flatten()?;
+    (normalize_repo(&theirs) != ours).then_some(theirs)
+}
+
+/// `https://github.com/A/B.git/` and `http://github.com/a/b` are one repository.
+fn normalize_repo(url: &str) -> String {
+    let url = url.trim().to_ascii_lowercase();
+    let url = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    url.trim_end_matches('/')
+        .trim_end_matches(".git")
+        .trim_start_matches("www.")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_repo;
+
+    #[test]
+    fn repository_urls_compare_loosely() {
+        assert_eq!(
+            normalize_repo("https://github.com/A/B.git/"),
+            normalize_repo("http://www.github.com/a/b")
+        );
+        assert_ne!(
+            normalize_repo("https://github.com/a/b"),
+            normalize_repo("https://github.com/c/b")
+        );
+    }
 }
