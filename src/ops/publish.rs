@@ -228,7 +228,13 @@ impl Release<'_> {
             );
             return Ok(0);
         }
+        if self.targets.is_pypi() {
+            self.pypi_window(&steps, &listing)?;
+        }
         self.credentials(&steps, commands.uploader)?;
+        if self.targets.registry.is_none() {
+            self.new_crate_limit(&steps, &listing);
+        }
         let mode = if args.dry_run {
             Mode::DryRun
         } else {
@@ -333,6 +339,62 @@ impl Release<'_> {
                 .help(help.join("; "))
                 .into(),
         )
+    }
+
+    /// PyPI takes new files for a release only within 14 days of its first file: a resume
+    /// past that is refused before anything else goes out.
+    fn pypi_window(&self, steps: &[Step], listing: &state::Listing) -> anyhow::Result<()> {
+        const WINDOW_DAYS: i64 = 14;
+        let pending = steps
+            .iter()
+            .any(|s| s.runs() && s.ids.iter().any(|id| id.starts_with("python:")));
+        let out: Vec<&str> = steps
+            .iter()
+            .filter(|s| !s.runs())
+            .flat_map(|s| &s.ids)
+            .filter_map(|id| id.strip_prefix("python:"))
+            .collect();
+        let (Some(first), Some(today)) = (
+            listing.first_upload_day(&out),
+            state::day_of(&crate::ops::today_utc()),
+        ) else {
+            return Ok(());
+        };
+        if !pending || today - first <= WINDOW_DAYS {
+            return Ok(());
+        }
+        Err(Refused(Failure::failed(format!(
+            "the first Python file of {} was uploaded {} days ago: PyPI takes new files for a release only within {WINDOW_DAYS} days of its first, so the missing files would be refused",
+            self.project.version,
+            today - first
+        ))
+        .help("release the missing files as a new version (`cargo pyrelease bump patch`); nothing more was published"))
+        .into())
+    }
+
+    /// crates.io takes a burst of 5 new crates, then one every 10 minutes: a release of
+    /// more says how long it will take before it starts.
+    fn new_crate_limit(&self, steps: &[Step], listing: &state::Listing) {
+        const BURST: usize = 5;
+        const MINUTES_PER_CRATE: usize = 10;
+        let new = steps
+            .iter()
+            .filter(|s| s.runs())
+            .flat_map(|s| &s.ids)
+            .filter_map(|id| id.strip_prefix("crate:"))
+            .filter(|name| {
+                listing
+                    .crates
+                    .iter()
+                    .any(|(n, versions)| n == name && versions.is_empty())
+            })
+            .count();
+        if new > BURST {
+            self.shell.note(format!(
+                "{new} new crates: crates.io accepts {BURST} at once, then one every {MINUTES_PER_CRATE} minutes, so publishing them takes about {} minutes (a crate refused with 429 is published by a re-run after that)",
+                (new - BURST) * MINUTES_PER_CRATE
+            ));
+        }
     }
 
     fn refused(&self, refusals: &[plan::Refusal]) -> anyhow::Error {

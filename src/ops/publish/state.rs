@@ -98,6 +98,17 @@ impl Listing {
             .collect()
     }
 
+    /// The day (days since 1970-01-01) of the earliest upload among the files named,
+    /// where the index gives upload times (PEP 700).
+    pub fn first_upload_day(&self, files: &[&str]) -> Option<i64> {
+        self.python
+            .iter()
+            .flat_map(|(_, listed)| listed)
+            .filter(|f| files.contains(&f.filename.as_str()))
+            .filter_map(|f| f.upload_time.as_deref().and_then(day_of))
+            .min()
+    }
+
     /// The crates whose version is yanked.
     pub fn yanked(&self, version: &semver::Version) -> Vec<String> {
         self.crates
@@ -238,5 +249,33 @@ impl Commands for ReleaseCommands<'_> {
 
     fn tag_name(&self) -> String {
         self.project.tag()
+    }
+}
+
+/// `2026-01-31T12:00:00Z` (or a bare date) as days since 1970-01-01 (Howard Hinnant's
+/// `days_from_civil`, the inverse of `ops::civil_from_days`).
+pub fn day_of(iso: &str) -> Option<i64> {
+    let mut parts = iso.get(..10)?.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_of;
+
+    #[test]
+    fn dates_are_days_since_the_epoch() {
+        assert_eq!(day_of("1970-01-01"), Some(0));
+        assert_eq!(day_of("2000-03-01T00:00:00.123Z"), Some(11_017));
+        assert_eq!(day_of("2026-12-02"), day_of("2026-11-18").map(|d| d + 14));
+        assert_eq!(day_of("soon"), None);
     }
 }
