@@ -93,7 +93,8 @@ impl Release {
         cmd
     }
 
-    fn publish(&self, extra: &[&str]) -> Output {
+    /// `publish -v --yes` to the local registries, with `extra`.
+    fn publish_command(&self, extra: &[&str]) -> Command {
         let simple = self.registries.simple_url();
         let upload = self.registries.publish_url();
         let mut args = vec![
@@ -106,7 +107,11 @@ impl Release {
             &upload,
         ];
         args.extend_from_slice(extra);
-        let out = output(self.command(&args));
+        self.command(&args)
+    }
+
+    fn publish(&self, extra: &[&str]) -> Output {
+        let out = output(self.publish_command(extra));
         assert_no_canary(&out);
         out
     }
@@ -442,6 +447,28 @@ fn full_release_then_a_no_op_rerun_then_yank() {
     );
     assert_eq!(release.journal()["builds"], 2);
 
+    // A re-run of the release's CI jobs on the tag: `verify` finds the version out, from
+    // this release's bytes, and says so instead of refusing.
+    let mut cmd = release.command(&["verify"]);
+    cmd.env("GITHUB_REF_TYPE", "tag")
+        .env("GITHUB_REF_NAME", "v0.2.0")
+        .env(
+            "CARGO_PYRELEASE_PYPI_SIMPLE",
+            release.registries.simple_url(),
+        );
+    let on_tag = output(cmd);
+    assert_no_canary(&on_tag);
+    assert!(
+        !on_tag.stdout.contains("already-published"),
+        "{}",
+        on_tag.render(&release.fixture.root)
+    );
+    assert!(
+        on_tag.stderr.contains("already published by this release"),
+        "{}",
+        on_tag.stderr
+    );
+
     // Yank takes the crates back and says where to yank on PyPI; its dry run only says so.
     let yank = |extra: &[&str]| {
         let mut cmd = release.command(&[&["yank", "0.2.0", "--tag"], extra].concat());
@@ -540,25 +567,32 @@ fn dry_run_publishes_nothing_and_prints_what_a_real_run_runs() {
     );
 }
 
+#[track_caller]
+fn expect_exit(release: &Release, out: &Output, code: i32) {
+    assert_eq!(out.code, code, "{}", out.render(&release.fixture.root));
+}
+
+#[track_caller]
+fn expect_says(out: &Output, text: &str) {
+    assert!(out.stderr.contains(text), "no `{text}` in:\n{}", out.stderr);
+}
+
+/// A release whose Python index dies right after the crates went out.
+fn stop_before_the_upload(release: &Release) -> Output {
+    let mut cmd = release.publish_command(&["--no-gates"]);
+    let kill = format!("kill {}", release.registries.pypi.child.id());
+    cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
+    let stopped = output(cmd);
+    assert_no_canary(&stopped);
+    stopped
+}
+
 #[test]
 fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let mut release = Release::new();
 
-    let kill = format!("kill {}", release.registries.pypi.child.id());
-    let mut cmd = release.command(&[
-        "publish",
-        "-v",
-        "--yes",
-        "--no-gates",
-        "--index-url",
-        &release.registries.simple_url(),
-        "--publish-url",
-        &release.registries.publish_url(),
-    ]);
-    cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
-    let stopped = output(cmd);
-    assert_no_canary(&stopped);
+    let stopped = stop_before_the_upload(&release);
     assert_eq!(stopped.code, 3, "{}", stopped.render(&release.fixture.root));
     assert!(
         stopped.stderr.contains("stopped part-way"),
@@ -743,7 +777,7 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
     let before = release.fixture.tree();
 
     let dry = release.publish(&["--dry-run"]);
-    assert_eq!(dry.code, 0, "{}", dry.render(&release.fixture.root));
+    expect_exit(&release, &dry, 0);
     support::assert_same_tree(&before, &release.fixture.tree(), "publish --dry-run");
 
     let lib = release.fixture.read("py/src/lib.rs");
@@ -755,16 +789,7 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
     );
     release.fixture.sh("git", &["commit", "-qam", "a fix"]);
 
-    let mut cmd = release.command(&[
-        "publish",
-        "-v",
-        "--yes",
-        "--no-gates",
-        "--index-url",
-        &release.registries.simple_url(),
-        "--publish-url",
-        &release.registries.publish_url(),
-    ]);
+    let mut cmd = release.publish_command(&["--no-gates"]);
     for var in [
         "UV_PUBLISH_TOKEN",
         "UV_PUBLISH_PASSWORD",
@@ -774,34 +799,19 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
     }
     let no_token = output(cmd);
     assert_no_canary(&no_token);
-    assert_eq!(
-        no_token.code,
-        1,
-        "{}",
-        no_token.render(&release.fixture.root)
-    );
-    assert!(
-        no_token
-            .stderr
-            .contains("no credentials to upload the Python files"),
-        "{}",
-        no_token.stderr
-    );
-    assert!(
-        no_token.stderr.contains("HEAD moved"),
-        "{}",
-        no_token.stderr
-    );
+    expect_exit(&release, &no_token, 1);
+    expect_says(&no_token, "no credentials to upload the Python files");
+    expect_says(&no_token, "HEAD moved");
     assert_eq!(release.crate_versions("pyrelease-e2e-core"), []);
 
     let python = release.publish(&["--only", "python", "--no-gates"]);
-    assert_eq!(python.code, 0, "{}", python.render(&release.fixture.root));
+    expect_exit(&release, &python, 0);
     assert_eq!(release.crate_versions("pyrelease-e2e-core"), []);
     assert_eq!(release.crate_versions("pyrelease-e2e"), []);
     assert_eq!(release.python_files().len(), 2);
 
     let out = release.publish(&["--no-gates"]);
-    assert_eq!(out.code, 0, "{}", out.render(&release.fixture.root));
+    expect_exit(&release, &out, 0);
     assert!(
         !out.stderr.contains("Running `maturin"),
         "the files uploaded are the ones built: {}",
@@ -821,38 +831,16 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
 fn a_lost_journal_does_not_lose_the_release() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let mut release = Release::new();
-    let kill = format!("kill {}", release.registries.pypi.child.id());
-    let mut cmd = release.command(&[
-        "publish",
-        "--yes",
-        "--no-gates",
-        "--index-url",
-        &release.registries.simple_url(),
-        "--publish-url",
-        &release.registries.publish_url(),
-    ]);
-    cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
-    let stopped = output(cmd);
-    assert_eq!(stopped.code, 3, "{}", stopped.render(&release.fixture.root));
-    assert!(stopped.stderr.contains("out:"), "{}", stopped.stderr);
-    assert!(stopped.stderr.contains("not yet:"), "{}", stopped.stderr);
+    let stopped = stop_before_the_upload(&release);
+    expect_exit(&release, &stopped, 3);
+    expect_says(&stopped, "out:");
+    expect_says(&stopped, "not yet:");
     std::fs::remove_file(release.journal_path()).unwrap();
 
     release.registries.restart_pypi();
     let finished = release.publish(&["--no-gates"]);
-    assert_eq!(
-        finished.code,
-        0,
-        "{}",
-        finished.render(&release.fixture.root)
-    );
-    assert!(
-        finished
-            .stderr
-            .contains("already on registry `local`, the same bytes"),
-        "{}",
-        finished.stderr
-    );
+    expect_exit(&release, &finished, 0);
+    expect_says(&finished, "already on registry `local`, the same bytes");
     assert!(
         !finished.stderr.contains("Running `cargo publish"),
         "{}",

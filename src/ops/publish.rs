@@ -9,22 +9,21 @@
 //! 4. the executor runs them; in a dry run it prints the irreversible ones. The journal
 //!    records each as it is done, through the executor's hook.
 mod build;
+mod hooks;
+mod preflight;
 mod state;
+mod stopped;
 
-use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::checks::{self, Context, Severity};
 use crate::cli::{GlobalArgs, Only, PublishArgs};
-use crate::error::{Exit, Failure};
-use crate::exec::release::Hooks;
+use crate::error::Failure;
 use crate::exec::{Executor, Mode};
 use crate::journal::Journal;
 use crate::plan::publish::{self as plan, Build, Step};
 use crate::project::Project;
 use crate::project::config::Uploader;
-use crate::project::git::{GitState, Head};
-use crate::registry::Targets;
+use crate::registry::{Targets, normalize_python_name as normalize};
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
@@ -54,7 +53,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
     if !lock_was_there {
         crate::exec::fs::remove_created(&lock)?;
     }
-    result.map_err(|err| release.stopped(err, &journal, steps.as_deref()))
+    result.map_err(|err| release.stopped(err, &mut journal, steps.as_deref()))
 }
 
 /// A refusal on a release that may be partly out (a moved commit, a yanked version): exit
@@ -88,7 +87,7 @@ impl Release<'_> {
         let project = self.project;
         let (git, head) = self.verify(crates_side, python_side)?;
         let commit = head.commit.clone();
-        let inputs = inputs(project, git.as_ref());
+        let inputs = build::inputs(project, git.as_ref());
         let recorded = plan::Recorded {
             commit: journal.commit.clone(),
             inputs: journal.inputs.clone(),
@@ -118,6 +117,10 @@ impl Release<'_> {
                 }
                 journal.rebind(commit.clone(), inputs);
             }
+            Build::Reuse if journal.done.is_empty() => self.shell.note(format!(
+                "the files built from this commit are reused (`{}`)",
+                project.rel(self.journal_path)
+            )),
             Build::Reuse => self.shell.note(format!(
                 "resuming the release of {} from `{}`",
                 project.version,
@@ -240,7 +243,7 @@ impl Release<'_> {
         } else {
             Mode::Execute
         };
-        let mut hooks = Record {
+        let mut hooks = hooks::Record {
             journal,
             path: self.journal_path,
             ask: !args.yes,
@@ -266,158 +269,6 @@ impl Release<'_> {
         Ok(0)
     }
 
-    fn verify(&self, crates: bool, python: bool) -> anyhow::Result<(Option<GitState>, Head)> {
-        let project = self.project;
-        self.shell.status(
-            "Verifying",
-            format!("{} {}", project.primary().name, project.version),
-        );
-        let git = crate::project::git::inspect(None, &project.root)?;
-        let ctx = Context {
-            tag: super::ci_tag(),
-            git: git.clone(),
-            today: crate::ops::today_utc(),
-            sides: checks::Sides { crates, python },
-            registries: Some(self.targets),
-        };
-        let findings = checks::run(project, &ctx);
-        // A version already on a registry is decided file by file, by checksum, once the
-        // files are built: this release's own uploads are done, not errors.
-        let errors: Vec<_> = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .filter(|f| crates || !f.id.starts_with("crate-"))
-            .filter(|f| python || !f.id.starts_with("pypi-"))
-            .filter(|f| !f.id.ends_with("-already-published"))
-            .collect();
-        for finding in findings.iter().filter(|f| f.severity == Severity::Warning) {
-            self.shell.verbose(super::verify::render(finding));
-        }
-        if errors.is_empty() {
-            return Ok(match git {
-                Some((state, head)) => (Some(state), head),
-                None => (None, Head::default()),
-            });
-        }
-        for finding in &errors {
-            self.shell.out(super::verify::render(finding));
-        }
-        Err(Failure::failed(format!(
-            "{} {} is not ready to release: {} error(s); nothing was built or published",
-            project.primary().name,
-            project.version,
-            errors.len()
-        ))
-        .help("fix them and run again; `cargo pyrelease verify` shows the same findings")
-        .into())
-    }
-
-    /// Both sides' credentials, before the first upload of either.
-    fn credentials(&self, steps: &[Step], uploader: Uploader) -> anyhow::Result<()> {
-        use crate::registry::credentials;
-        let runs = |prefix: &str| {
-            steps
-                .iter()
-                .any(|s| s.runs() && s.ids.iter().any(|id| id.starts_with(prefix)))
-        };
-        let mut missing = Vec::new();
-        if runs("crate:") {
-            missing.extend(credentials::crates_missing(
-                &self.project.root,
-                self.targets.registry.as_deref(),
-            ));
-        }
-        if runs("python:") {
-            missing.extend(credentials::python_missing(uploader));
-        }
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let (what, help): (Vec<String>, Vec<String>) = missing.into_iter().unzip();
-        Err(
-            Failure::failed(format!("{}; nothing was published", what.join("; ")))
-                .help(help.join("; "))
-                .into(),
-        )
-    }
-
-    /// PyPI takes new files for a release only within 14 days of its first file: a resume
-    /// past that is refused before anything else goes out.
-    fn pypi_window(&self, steps: &[Step], listing: &state::Listing) -> anyhow::Result<()> {
-        const WINDOW_DAYS: i64 = 14;
-        let pending = steps
-            .iter()
-            .any(|s| s.runs() && s.ids.iter().any(|id| id.starts_with("python:")));
-        let out: Vec<&str> = steps
-            .iter()
-            .filter(|s| !s.runs())
-            .flat_map(|s| &s.ids)
-            .filter_map(|id| id.strip_prefix("python:"))
-            .collect();
-        let (Some(first), Some(today)) = (
-            listing.first_upload_day(&out),
-            state::day_of(&crate::ops::today_utc()),
-        ) else {
-            return Ok(());
-        };
-        if !pending || today - first <= WINDOW_DAYS {
-            return Ok(());
-        }
-        Err(Refused(Failure::failed(format!(
-            "the first Python file of {} was uploaded {} days ago: PyPI takes new files for a release only within {WINDOW_DAYS} days of its first, so the missing files would be refused",
-            self.project.version,
-            today - first
-        ))
-        .help("release the missing files as a new version (`cargo pyrelease bump patch`); nothing more was published"))
-        .into())
-    }
-
-    /// crates.io takes a burst of 5 new crates, then one every 10 minutes: a release of
-    /// more says how long it will take before it starts.
-    fn new_crate_limit(&self, steps: &[Step], listing: &state::Listing) {
-        const BURST: usize = 5;
-        const MINUTES_PER_CRATE: usize = 10;
-        let new = steps
-            .iter()
-            .filter(|s| s.runs())
-            .flat_map(|s| &s.ids)
-            .filter_map(|id| id.strip_prefix("crate:"))
-            .filter(|name| {
-                listing
-                    .crates
-                    .iter()
-                    .any(|(n, versions)| n == name && versions.is_empty())
-            })
-            .count();
-        if new > BURST {
-            self.shell.note(format!(
-                "{new} new crates: crates.io accepts {BURST} at once, then one every {MINUTES_PER_CRATE} minutes, so publishing them takes about {} minutes (a crate refused with 429 is published by a re-run after that)",
-                (new - BURST) * MINUTES_PER_CRATE
-            ));
-        }
-    }
-
-    fn refused(&self, refusals: &[plan::Refusal]) -> anyhow::Error {
-        let lines: Vec<String> = refusals.iter().map(|r| format!("  {r}")).collect();
-        let taken_name = refusals
-            .iter()
-            .any(|r| matches!(r, plan::Refusal::Crate { .. }))
-            && self.targets.registry.is_none();
-        let help = if taken_name {
-            "a version can be published once, and these bytes are not this release's: bump to a new version (`cargo pyrelease bump patch`); if the crate name is someone else's on crates.io, rename the crate"
-        } else {
-            "a version can be published once, and these bytes are not this release's: bump to a new version (`cargo pyrelease bump patch`)"
-        };
-        Failure::failed(format!(
-            "{} {} is on the registries from other files:\n{}",
-            self.project.primary().name,
-            self.project.version,
-            lines.join("\n")
-        ))
-        .help(help)
-        .into()
-    }
-
     /// The changelog section of this version and the registry pages, as `notes` writes
     /// them; pages only for the sides that go to crates.io and PyPI.
     fn notes(&self) -> String {
@@ -439,215 +290,5 @@ impl Release<'_> {
             release.python.clear();
         }
         release.notes()
-    }
-
-    /// The error of a release that stopped. Something of this release out (the journal
-    /// or the registries say so): exit 3 and a to-do list; else the error as it is.
-    fn stopped(
-        &self,
-        err: anyhow::Error,
-        journal: &Journal,
-        steps: Option<&[Step]>,
-    ) -> anyhow::Error {
-        let _ = journal.save(self.journal_path);
-        let err = match err.downcast::<Refused>() {
-            Ok(Refused(failure)) => return failure.into(),
-            Err(err) => err,
-        };
-        let done = |id: &str| journal.is_done(id);
-        let mut out = Vec::new();
-        let mut left = Vec::new();
-        for step in steps.unwrap_or_default() {
-            for id in &step.ids {
-                let line = describe(id, self.targets);
-                if done(id) || !step.runs() {
-                    out.push(line);
-                } else {
-                    left.push(line);
-                }
-            }
-        }
-        if steps.is_none() {
-            out.extend(journal.done.iter().map(|d| describe(&d.step, self.targets)));
-            left.push("everything else (the run stopped before it was planned)".into());
-        }
-        let published = out
-            .iter()
-            .any(|l| l.starts_with("crate ") || l.starts_with("file "));
-        if !published {
-            return err;
-        }
-        let version = &self.project.version;
-        let list = |title: &str, lines: &[String]| {
-            let mut text = format!("\n  {title}:");
-            for line in lines {
-                text.push_str(&format!("\n    {line}"));
-            }
-            text
-        };
-        Failure {
-            exit: Exit::Partial,
-            message: format!(
-                "the release of {} {version} stopped part-way: {err:#}{}{}",
-                self.project.primary().name,
-                list("out", &out),
-                list("not yet", &left)
-            ),
-            location: Some(crate::error::Location {
-                file: self.journal_path.to_path_buf(),
-                line: None,
-            }),
-            help: Some(format!(
-                "fix the cause and run `{}` again: it asks the registries, skips what is out and uploads the same files; or take it back with `cargo pyrelease yank {version}`",
-                rerun_command()
-            )),
-        }
-        .into()
-    }
-}
-
-/// A journal step as the to-do list names it.
-fn describe(id: &str, targets: &Targets) -> String {
-    match id.split_once(':') {
-        Some(("crate", name)) => format!("crate {name} on {}", targets.crates_name()),
-        Some(("python", file)) => format!(
-            "file {file} on {}",
-            crate::registry::redact_url(targets.python.simple_url())
-        ),
-        _ => match id {
-            "tag" => "the tag".to_string(),
-            "push" => "the tag (and branch) pushed".to_string(),
-            "github-release" => "the GitHub release (a draft with the files)".to_string(),
-            "github-publish" => "the GitHub release published".to_string(),
-            other => other.to_string(),
-        },
-    }
-}
-
-/// The command line of this run, as the one to run again (without `--dry-run`), with
-/// any credentials in URLs hidden.
-fn rerun_command() -> String {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .skip_while(|a| a == "pyrelease")
-        .filter(|a| a != "--dry-run")
-        .map(|a| crate::registry::redact_url(&a))
-        .collect();
-    let line = crate::exec::cmd::Cmd::new("cargo", crate::exec::cmd::Kind::Read)
-        .arg("pyrelease")
-        .args(&args)
-        .to_string();
-    crate::redact::redact(&line).into_owned()
-}
-
-/// A digest of what the release is built from beyond the commit: the uncommitted changes
-/// in the project (path and bytes of each); outside git, every file of the project.
-fn inputs(project: &Project, git: Option<&GitState>) -> String {
-    use sha2::Digest as _;
-    let mut hasher = sha2::Sha256::new();
-    let target = &project.workspace.target_dir;
-    let mut files: Vec<PathBuf> = match git {
-        Some(state) => state.dirty.clone(),
-        None => walk(&project.root, target),
-    };
-    files.sort();
-    for file in files.iter().filter(|f| !f.starts_with(target)) {
-        hasher.update(project.rel(file).as_bytes());
-        hasher.update(b"\0");
-        match crate::journal::sha256_file(file) {
-            Ok(hash) => hasher.update(hash.as_bytes()),
-            Err(_) => hasher.update(b"(gone)"),
-        }
-        hasher.update(b"\n");
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The project's files outside git, but build output, VCS folders and environments.
-fn walk(dir: &Path, target: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let skip = path == target
-            || matches!(
-                name.to_str(),
-                Some("target" | ".git" | ".venv" | "venv" | "node_modules" | "__pycache__")
-            );
-        if skip {
-            continue;
-        }
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            files.extend(walk(&path, target));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
-/// The executor's hooks: the question before the first irreversible step, and the
-/// journal's record of each step as it is done.
-struct Record<'a, 'r> {
-    journal: &'a mut Journal,
-    path: &'a Path,
-    ask: bool,
-    release: &'a Release<'r>,
-}
-
-impl Hooks for Record<'_, '_> {
-    fn before_irreversible(&mut self, steps: &[&Step]) -> anyhow::Result<()> {
-        if !(self.ask && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-            return Ok(());
-        }
-        let project = self.release.project;
-        let what: Vec<&str> = steps.iter().map(|s| s.what.as_str()).collect();
-        eprint_prompt(&format!(
-            "Publish {} {} ({})? [y/N] ",
-            project.primary().name,
-            project.version,
-            what.join("; ")
-        ));
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if matches!(answer.trim(), "y" | "Y" | "yes") {
-            Ok(())
-        } else {
-            Err(Failure::failed("stopped at your answer; nothing was published").into())
-        }
-    }
-
-    fn before(&mut self, step: &Step) {
-        if step.ids.iter().any(|id| id.starts_with("python:")) {
-            test_hook_before_upload();
-        }
-    }
-
-    fn done(&mut self, step: &Step, how: &str) -> anyhow::Result<()> {
-        for id in &step.ids {
-            self.journal.mark(id.clone(), how);
-        }
-        self.journal.save(self.path)
-    }
-}
-
-fn eprint_prompt(text: &str) {
-    use std::io::Write as _;
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{text}");
-    let _ = stderr.flush();
-}
-
-/// Test hook: a command run right before the upload, so a test can stop the Python index
-/// after the crates are out (`CARGO_PYRELEASE_TEST_BEFORE_UPLOAD="kill 1234"`).
-fn test_hook_before_upload() {
-    if let Ok(line) = std::env::var("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD")
-        && let Ok(cmd) = crate::plan::commands::gate(Path::new("."), &line)
-    {
-        let _ = cmd.read();
     }
 }

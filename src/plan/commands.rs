@@ -17,6 +17,17 @@ pub fn package(manifest: &Path, crates: &[&str], registry: Option<&str>) -> Cmd 
     )
 }
 
+/// `cargo package --no-verify`: the `.crate` files only, to compare with a registry's
+/// checksums (no compile).
+pub fn package_unverified(manifest: &Path, crates: &[&str], registry: Option<&str>) -> Cmd {
+    cargo_with_crates(
+        Cmd::cargo(Kind::Read).args(["package", "--no-verify", "--allow-dirty"]),
+        manifest,
+        crates,
+        registry,
+    )
+}
+
 /// `cargo publish --no-verify -p A -p B`: dependency order and the wait for the index are
 /// cargo's; `--no-verify` because `package` already compiled every crate.
 pub fn publish_crates(manifest: &Path, crates: &[&str], registry: Option<&str>) -> Cmd {

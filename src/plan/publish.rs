@@ -486,7 +486,7 @@ mod tests {
         }
     }
 
-    /// The resume states: how many of the two crates and two files are out, whether the
+    /// A resume state: how many of the two crates and two files are out, whether the
     /// journal knows it, whether the tag is made and pushed, and the GitHub release.
     struct Case {
         crates_out: usize,
@@ -495,6 +495,17 @@ mod tests {
         tag: bool,
         pushed: bool,
         github: Github,
+    }
+
+    fn case(crates_out: usize, files_out: usize, tag: bool, pushed: bool, github: Github) -> Case {
+        Case {
+            crates_out,
+            files_out,
+            journal: true,
+            tag,
+            pushed,
+            github,
+        }
     }
 
     fn state(c: &Case) -> State {
@@ -547,156 +558,65 @@ mod tests {
         let draft = |assets: &[&str]| Github::Draft {
             assets: assets.iter().map(|a| a.to_string()).collect(),
         };
+        let all = [
+            "publish core py",
+            "upload 2",
+            "tag",
+            "push origin",
+            "gh create 2",
+            "gh publish",
+        ];
         let table: Vec<(Case, Vec<&str>)> = vec![
             // Nothing out: everything runs.
+            (case(0, 0, false, false, Github::None), all.to_vec()),
+            // The first crate out (a stop inside `cargo publish`).
             (
-                Case {
-                    crates_out: 0,
-                    files_out: 0,
-                    journal: true,
-                    tag: false,
-                    pushed: false,
-                    github: Github::None,
-                },
-                vec![
-                    "publish core py",
-                    "upload 2",
-                    "tag",
-                    "push origin",
-                    "gh create 2",
-                    "gh publish",
-                ],
+                case(1, 0, false, false, Github::None),
+                [&["publish py"], &all[1..]].concat(),
             ),
-            // The first crate out (a stop inside `cargo publish`), journal lost or not.
+            // Crates out, one file out (a stop inside the upload).
             (
-                Case {
-                    crates_out: 1,
-                    files_out: 0,
-                    journal: false,
-                    tag: false,
-                    pushed: false,
-                    github: Github::None,
-                },
-                vec![
-                    "publish py",
-                    "upload 2",
-                    "tag",
-                    "push origin",
-                    "gh create 2",
-                    "gh publish",
-                ],
-            ),
-            (
-                Case {
-                    crates_out: 1,
-                    files_out: 0,
-                    journal: true,
-                    tag: false,
-                    pushed: false,
-                    github: Github::None,
-                },
-                vec![
-                    "publish py",
-                    "upload 2",
-                    "tag",
-                    "push origin",
-                    "gh create 2",
-                    "gh publish",
-                ],
-            ),
-            // Crates out, one file out (a stop inside the upload), journal lost.
-            (
-                Case {
-                    crates_out: 2,
-                    files_out: 1,
-                    journal: false,
-                    tag: false,
-                    pushed: false,
-                    github: Github::None,
-                },
-                vec![
-                    "upload 1",
-                    "tag",
-                    "push origin",
-                    "gh create 2",
-                    "gh publish",
-                ],
+                case(2, 1, false, false, Github::None),
+                [&["upload 1"], &all[2..]].concat(),
             ),
             // Everything uploaded, the tag made, not pushed.
-            (
-                Case {
-                    crates_out: 2,
-                    files_out: 2,
-                    journal: true,
-                    tag: true,
-                    pushed: false,
-                    github: Github::None,
-                },
-                vec!["push origin", "gh create 2", "gh publish"],
-            ),
+            (case(2, 2, true, false, Github::None), all[3..].to_vec()),
             // Pushed; a draft with one file attached.
             (
-                Case {
-                    crates_out: 2,
-                    files_out: 2,
-                    journal: false,
-                    tag: true,
-                    pushed: true,
-                    github: draft(&["a.whl"]),
-                },
+                case(2, 2, true, true, draft(&["a.whl"])),
                 vec!["gh upload 1", "gh publish"],
             ),
             // A draft with every file: only publishing it is left.
             (
-                Case {
-                    crates_out: 2,
-                    files_out: 2,
-                    journal: true,
-                    tag: true,
-                    pushed: true,
-                    github: draft(&["a.whl", "a.tar.gz"]),
-                },
+                case(2, 2, true, true, draft(&["a.whl", "a.tar.gz"])),
                 vec!["gh publish"],
             ),
             // Done: nothing runs.
-            (
-                Case {
-                    crates_out: 2,
-                    files_out: 2,
-                    journal: false,
-                    tag: true,
-                    pushed: true,
-                    github: Github::Published,
-                },
-                vec![],
-            ),
+            (case(2, 2, true, true, Github::Published), vec![]),
         ];
-        for (case, expected) in table {
-            let steps = plan(&state(&case), &Fake).unwrap();
-            assert_eq!(
-                ran(&steps),
-                expected,
-                "crates {} files {} journal {} tag {} pushed {} {:?}",
-                case.crates_out,
-                case.files_out,
-                case.journal,
-                case.tag,
-                case.pushed,
-                case.github
-            );
+        // Each state with the journal present and lost: the registries say the same.
+        for (mut case, expected) in table {
+            for journal in [true, false] {
+                case.journal = journal;
+                let steps = plan(&state(&case), &Fake).unwrap();
+                assert_eq!(
+                    ran(&steps),
+                    expected,
+                    "crates {} files {} journal {} tag {} pushed {} {:?}",
+                    case.crates_out,
+                    case.files_out,
+                    case.journal,
+                    case.tag,
+                    case.pushed,
+                    case.github
+                );
+            }
         }
     }
 
     #[test]
     fn other_bytes_are_refused_naming_both_checksums() {
-        let mut s = state(&Case {
-            crates_out: 0,
-            files_out: 0,
-            journal: false,
-            tag: false,
-            pushed: false,
-            github: Github::None,
-        });
+        let mut s = state(&case(0, 0, false, false, Github::None));
         s.crates[1].listed = Listed::There(Some("theirs".into()));
         s.files[0].listed = Listed::There(Some("other".into()));
         let refusals = plan(&s, &Fake).unwrap_err();
@@ -712,14 +632,7 @@ mod tests {
 
     #[test]
     fn only_is_a_filter_on_the_plan() {
-        let mut s = state(&Case {
-            crates_out: 0,
-            files_out: 0,
-            journal: true,
-            tag: false,
-            pushed: false,
-            github: Github::None,
-        });
+        let mut s = state(&case(0, 0, false, false, Github::None));
         s.only = Some(Only::Python);
         assert_eq!(ran(&plan(&s, &Fake).unwrap()), ["upload 2"]);
         s.only = Some(Only::Crates);
@@ -732,14 +645,7 @@ mod tests {
 
     #[test]
     fn no_remote_means_no_push_step() {
-        let mut s = state(&Case {
-            crates_out: 2,
-            files_out: 2,
-            journal: true,
-            tag: false,
-            pushed: false,
-            github: Github::Off,
-        });
+        let mut s = state(&case(2, 2, false, false, Github::Off));
         s.tag.remote = None;
         assert_eq!(ran(&plan(&s, &Fake).unwrap()), ["tag"]);
     }

@@ -7,6 +7,7 @@ use crate::exec::cmd::{Cmd, Kind};
 use crate::journal::{Artifact, Journal, Kind as ArtifactKind, sha256_file};
 use crate::plan::commands as cmds;
 use crate::project::Project;
+use crate::project::git::GitState;
 use crate::shell::{Shell, Verbosity};
 
 pub struct Local<'a> {
@@ -428,4 +429,54 @@ fn python_tests_dir(dir: &Path) -> Option<PathBuf> {
                 name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
             })
         })
+}
+
+/// A digest of what the release is built from beyond the commit: the uncommitted changes
+/// in the project (path and bytes of each); outside git, every file of the project.
+pub fn inputs(project: &Project, git: Option<&GitState>) -> String {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    let target = &project.workspace.target_dir;
+    let mut files: Vec<PathBuf> = match git {
+        Some(state) => state.dirty.clone(),
+        None => walk(&project.root, target),
+    };
+    files.sort();
+    for file in files.iter().filter(|f| !f.starts_with(target)) {
+        hasher.update(project.rel(file).as_bytes());
+        hasher.update(b"\0");
+        match crate::journal::sha256_file(file) {
+            Ok(hash) => hasher.update(hash.as_bytes()),
+            Err(_) => hasher.update(b"(gone)"),
+        }
+        hasher.update(b"\n");
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The project's files outside git, but build output, VCS folders and environments.
+fn walk(dir: &Path, target: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let skip = path == target
+            || matches!(
+                name.to_str(),
+                Some("target" | ".git" | ".venv" | "venv" | "node_modules" | "__pycache__")
+            );
+        if skip {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            files.extend(walk(&path, target));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
