@@ -238,7 +238,13 @@ impl Release<'_> {
                 .unwrap_or(Uploader::Uv),
             notes,
         };
-        let steps = plan::plan(&state, &commands).map_err(|refusals| self.refused(&refusals))?;
+        let steps = match plan::plan(&state, &commands) {
+            Ok(steps) => steps,
+            Err(refused) => {
+                *planned = Some(refused.done);
+                return Err(self.refused(&refused.refusals));
+            }
+        };
         *planned = Some(steps.clone());
         if !steps.iter().any(Step::runs) {
             // Found done on the registries: the journal learns it, for `status`.
