@@ -64,3 +64,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map(drop)
         .with_context(|| format!("failed to write `{}`", path.display()))
 }
+
+/// An empty folder at `path` for a build's output: whatever an earlier build left there
+/// is removed first, so only this build's files are picked up.
+pub fn fresh_dir(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        std::fs::remove_dir_all(path)
+            .with_context(|| format!("failed to remove `{}`", path.display()))?;
+    }
+    std::fs::create_dir_all(path).with_context(|| format!("failed to create `{}`", path.display()))
+}
+
+/// Removes a file the tool itself created (a `Cargo.lock` that cargo wrote for a gate in a
+/// project that commits none), leaving the tree as it was found.
+pub fn remove_created(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("failed to remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
+}

@@ -4,6 +4,7 @@
 pub mod cmd;
 pub mod fs;
 pub mod journal;
+pub mod release;
 
 use std::io::Write as _;
 use std::path::Path;

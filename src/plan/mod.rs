@@ -2,6 +2,7 @@
 //! The executor applies a plan or, in a dry run, prints it.
 pub mod bump;
 pub mod changelog;
+pub mod commands;
 pub mod init;
 pub mod publish;
 pub mod publishers;

@@ -192,6 +192,8 @@ pub struct IndexFile {
     /// PEP 740: whether the index holds an attestation of the file; `None` when the
     /// page does not say (an HTML page, or a JSON page without `provenance`).
     pub attested: Option<bool>,
+    /// When it was uploaded (ISO 8601, from the JSON API), where the index says.
+    pub upload_time: Option<String>,
 }
 
 impl PartialEq<&str> for IndexFile {
@@ -237,6 +239,9 @@ struct SimpleFile {
     /// indexes that do not serve attestations.
     #[serde(default, deserialize_with = "present")]
     provenance: Option<Option<String>>,
+    /// PEP 700; PyPI gives it, pypiserver does not.
+    #[serde(default, rename = "upload-time")]
+    upload_time: Option<String>,
 }
 
 /// A key that is there, `null` or not: `Some`; a missing key stays `None` (the default).
@@ -258,6 +263,7 @@ fn parse_simple_json(body: &str) -> Result<Vec<IndexFile>, String> {
         .map(|file| IndexFile {
             sha256: file.hashes.get("sha256").map(|h| h.to_ascii_lowercase()),
             attested: file.provenance.map(|url| url.is_some()),
+            upload_time: file.upload_time,
             filename: file.filename,
         })
         .collect())
@@ -299,6 +305,7 @@ fn parse_simple_html(body: &str) -> Vec<IndexFile> {
         };
         if !file.is_empty() {
             files.push(IndexFile {
+                upload_time: None,
                 filename: file,
                 sha256: sha256_fragment(&href),
                 attested: None,
