@@ -76,7 +76,17 @@ pub fn maturin_build(pyproject_dir: &Path, out: &Path) -> Cmd {
 }
 
 /// Uploads exactly `files`. Credentials come from the environment each program reads.
-pub fn upload(uploader: Uploader, publish_url: &str, check_url: &str, files: &[PathBuf]) -> Cmd {
+/// `attestations` are the PEP 740 `FILE.publish.attestation` files a signing step made beside
+/// the files (the generated workflow's): uv sends each one named on its command line with its
+/// file, twine picks them up beside the files with `--attestations`; `maturin upload` cannot
+/// send them.
+pub fn upload(
+    uploader: Uploader,
+    publish_url: &str,
+    check_url: &str,
+    files: &[PathBuf],
+    attestations: &[PathBuf],
+) -> Cmd {
     let cmd = match uploader {
         // `--check-url` makes uv skip a file the index already has with the same hash.
         Uploader::Uv => Cmd::new("uv", Kind::Mutate).args([
@@ -91,7 +101,8 @@ pub fn upload(uploader: Uploader, publish_url: &str, check_url: &str, files: &[P
             "--non-interactive",
             "--repository-url",
             publish_url,
-        ]),
+        ])
+        .args((!attestations.is_empty()).then_some("--attestations")),
         Uploader::Maturin => Cmd::new("maturin", Kind::Mutate).args([
             "upload",
             "--non-interactive",
@@ -99,7 +110,11 @@ pub fn upload(uploader: Uploader, publish_url: &str, check_url: &str, files: &[P
             publish_url,
         ]),
     };
-    cmd.args(files)
+    let cmd = cmd.args(files);
+    match uploader {
+        Uploader::Uv => cmd.args(attestations),
+        Uploader::Twine | Uploader::Maturin => cmd,
+    }
 }
 
 pub fn tag(root: &Path, tag: &str, message: &str) -> Cmd {
@@ -276,6 +291,24 @@ fn split_words(line: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attestations_go_along_with_their_files() {
+        let files = [PathBuf::from("a.whl")];
+        let signed = [PathBuf::from("a.whl.publish.attestation")];
+        assert_eq!(
+            upload(Uploader::Uv, "http://u/", "http://s/", &files, &signed).to_string(),
+            "uv publish --publish-url http://u/ --check-url http://s/ a.whl a.whl.publish.attestation"
+        );
+        assert_eq!(
+            upload(Uploader::Twine, "http://u/", "http://s/", &files, &signed).to_string(),
+            "twine upload --non-interactive --repository-url http://u/ --attestations a.whl"
+        );
+        assert_eq!(
+            upload(Uploader::Twine, "http://u/", "http://s/", &files, &[]).to_string(),
+            "twine upload --non-interactive --repository-url http://u/ a.whl"
+        );
+    }
 
     #[test]
     fn gates_split_like_a_shell() {

@@ -201,7 +201,23 @@ impl Commands for ReleaseCommands<'_> {
     fn upload(&self, files: &[PathBuf]) -> Cmd {
         // Resolved (and refused when missing) before anything is planned.
         let url = self.targets.upload_url().unwrap_or_default();
-        cmds::upload(self.uploader, url, self.targets.python.simple_url(), files)
+        // PEP 740 attestations a signing step left beside the files (the workflow's).
+        let attestations: Vec<PathBuf> = files
+            .iter()
+            .map(|f| {
+                let mut name = f.clone().into_os_string();
+                name.push(".publish.attestation");
+                PathBuf::from(name)
+            })
+            .filter(|a| a.is_file())
+            .collect();
+        cmds::upload(
+            self.uploader,
+            url,
+            self.targets.python.simple_url(),
+            files,
+            &attestations,
+        )
     }
 
     fn tag(&self) -> Cmd {
