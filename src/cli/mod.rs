@@ -106,6 +106,9 @@ Levels (npm semantics for pre-releases):
   alpha | beta | rc | dev  next pre-release of that kind: 1.2.3 + rc -> 1.2.4-rc.1
   release                  drop the pre-release: 1.3.0-rc.2 -> 1.3.0
   X.Y.Z[-pre]              an exact version, e.g. 2.0.0-beta.1
+  auto                     from the breaking changes against the last release and the
+                           conventional commits since its tag (feat: minor, `!`: major;
+                           below 1.0 one step less), printing why
 
 Examples:
   cargo pyrelease bump minor --dry-run
@@ -340,7 +343,7 @@ pub struct SyncArgs {
 
 #[derive(Debug, Args)]
 pub struct BumpArgs {
-    /// major, minor, patch, alpha, beta, rc, dev, release, or an exact version
+    /// major, minor, patch, alpha, beta, rc, dev, release, auto, or an exact version
     #[arg(value_name = "LEVEL|VERSION")]
     pub target: String,
     /// Start a pre-release of this kind at the given level (with major, minor or patch)
@@ -370,6 +373,9 @@ pub struct BumpArgs {
     /// Allow releasing with an empty Unreleased section
     #[arg(long)]
     pub allow_empty_changelog: bool,
+    /// Skip the registry look-ups: no API comparison with the last release
+    #[arg(long)]
+    pub offline: bool,
 }
 
 /// `cargo pyrelease ...` runs us as `cargo-pyrelease pyrelease ...`; drop that word

@@ -1,4 +1,5 @@
 //! One function per command: load the model, plan, hand the plan to the executor.
+pub mod breaking;
 pub mod bump;
 pub mod init;
 pub mod notes;
