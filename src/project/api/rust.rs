@@ -121,13 +121,19 @@ fn fetch_baseline(
 fn failed_items(report: &str) -> Vec<String> {
     let mut items = Vec::new();
     let mut lint = "";
-    let mut in_list = false;
+    let (mut failing, mut in_list) = (false, false);
     for line in report.lines() {
-        if let Some(rest) = line.trim().strip_prefix("--- failure ") {
-            lint = rest.split(':').next().unwrap_or_default();
+        if let Some(rest) = line.trim().strip_prefix("--- ") {
+            // `--- failure ID: ...`; a `--- warning ...` lint does not fail the check.
+            failing = rest.starts_with("failure ");
+            lint = rest
+                .trim_start_matches("failure ")
+                .split(':')
+                .next()
+                .unwrap_or_default();
             in_list = false;
         } else if line.trim() == "Failed in:" {
-            in_list = true;
+            in_list = failing;
         } else if in_list && line.trim().is_empty() {
             in_list = false;
         } else if in_list {
