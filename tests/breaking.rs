@@ -328,3 +328,47 @@ fn breaking_changes_are_caught_leveled_and_communicated() {
         assert!(finding(&report, id).is_none(), "{id}: {}", out.render(root));
     }
 }
+
+/// `verify --docs` builds the documentation with docs.rs's settings: here a feature that
+/// only `[package.metadata.docs.rs]` enables breaks it, which a plain `cargo doc` misses.
+#[test]
+fn docs_build_the_way_docs_rs_builds_them() {
+    let fixture = Fixture::git("clean");
+    let manifest = fixture.read("Cargo.toml");
+    fixture.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[features]\nextra = []\n\n[package.metadata.docs.rs]\nfeatures = [\"extra\"]\n"),
+    );
+    let lib = fixture.read("src/lib.rs");
+    fixture.write(
+        "src/lib.rs",
+        &format!("{lib}\n/// Only with `extra`.\n#[cfg(feature = \"extra\")]\npub fn extra() -> Missing {{\n    todo!()\n}}\n"),
+    );
+    fixture.sh("git", &["commit", "-qam", "docs.rs features"]);
+    let out = fixture.run(&["verify", "--offline", "--docs"]);
+    assert_eq!(out.code, 1, "{}", out.render(&fixture.root));
+    assert!(
+        out.stdout.contains("error[docs-build-failed]"),
+        "{}",
+        out.render(&fixture.root)
+    );
+    assert!(
+        out.stdout.contains("Missing"),
+        "{}",
+        out.render(&fixture.root)
+    );
+    assert!(
+        out.stdout.contains("--features extra"),
+        "{}",
+        out.render(&fixture.root)
+    );
+
+    fixture.write("src/lib.rs", &lib);
+    fixture.sh("git", &["commit", "-qam", "fixed"]);
+    let out = fixture.run(&["verify", "--offline", "--docs"]);
+    assert!(
+        !out.stdout.contains("docs-build-failed"),
+        "{}",
+        out.render(&fixture.root)
+    );
+}

@@ -1,6 +1,7 @@
 //! `verify`: every release-readiness problem as a finding with a stable id, a
 //! severity, where it is, and the fix. Checks append; nothing stops early.
 mod changelog;
+pub mod docs;
 mod git;
 mod metadata;
 mod registries;
@@ -259,6 +260,10 @@ pub const IDS: &[(&str, &str)] = &[
     (
         "breaking-unmentioned",
         "the changelog section does not name a removed or changed item",
+    ),
+    (
+        "docs-build-failed",
+        "`verify --docs`: a crate's documentation does not build as docs.rs builds it",
     ),
     (
         "api-check-failed",

@@ -314,6 +314,9 @@ pub struct VerifyArgs {
     /// Treat warnings as errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also build each published crate's documentation as docs.rs does (a compile)
+    #[arg(long)]
+    pub docs: bool,
 }
 
 #[derive(Debug, Args)]

@@ -42,8 +42,11 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
     let mut findings = checks::run(&project, &ctx);
     if let Some(targets) = &targets {
         findings.extend(super::breaking::verify_findings(&project, targets, shell));
-        findings.sort_by_key(|f| f.severity);
     }
+    if args.docs {
+        findings.extend(checks::docs::findings(&project, shell));
+    }
+    findings.sort_by_key(|f| f.severity);
     if args.deny_warnings {
         for f in &mut findings {
             f.severity = Severity::Error;
