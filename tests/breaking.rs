@@ -210,10 +210,52 @@ fn message(report: &serde_json::Value, id: &str) -> String {
 fn breaking_changes_are_caught_leveled_and_communicated() {
     let scene = Scene::new();
     scene.publish_old();
+    let root = &scene.fixture.root;
+
+    // `status --published`: docs.rs's build of the release, from a stand-in docs.rs.
+    let docs_rs = scene.fixture.root.parent().unwrap().join("docs-rs");
+    let status_dir = docs_rs.join("crate/pyrelease-brk-core/0.1.0");
+    std::fs::create_dir_all(&status_dir).unwrap();
+    std::fs::write(
+        status_dir.join("status.json"),
+        r#"{"doc_status":true,"version":"0.1.0"}"#,
+    )
+    .unwrap();
+    let server = support::servers::start_server(
+        "docs-rs",
+        scene.fixture.root.parent().unwrap(),
+        |port| {
+            let mut cmd = Command::new("python3");
+            cmd.args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(&docs_rs);
+            cmd
+        },
+        "/",
+    );
+    let mut cmd = scene.fixture.command(&["status", "--published"]);
+    scene.env(&mut cmd);
+    cmd.env(
+        "CARGO_PYRELEASE_DOCS_RS",
+        format!("http://127.0.0.1:{}/", server.port),
+    )
+    .args(["--index-url", &scene.registries.simple_url()]);
+    let out = output(cmd);
+    assert!(
+        out.stdout
+            .contains("crate pyrelease-brk-core on registry `local`: live, docs.rs: built"),
+        "{}",
+        out.render(root)
+    );
     scene.fixture.write("core/src/lib.rs", CORE_NEXT);
     scene.fixture.write("py/src/lib.rs", PY_NEXT);
     scene.commit("feat: add `added`");
-    let root = &scene.fixture.root;
 
     // The level rule, before `bump` writes: a patch step over a removed function is refused.
     let before = scene.fixture.tree();
