@@ -414,3 +414,62 @@ fn docs_build_the_way_docs_rs_builds_them() {
         out.render(&fixture.root)
     );
 }
+
+/// `status --spots` finds the versions a README keeps, prints them as `version-files`
+/// entries, and once pasted, `bump` moves them.
+#[test]
+fn version_spots_are_found_and_then_moved() {
+    let fixture = Fixture::git("clean");
+    let readme = fixture.read("README.md");
+    fixture.write(
+        "README.md",
+        &format!(
+            "{readme}\n[![crate](https://img.shields.io/badge/crates.io-0.3.1-orange)](https://crates.io/crates/fastparse)\n\n\
+             ```toml\n[dependencies]\nfastparse = \"0.3.1\"\n```\n\n    pip install fastparse==0.3.1\n\n\
+             API: https://docs.rs/fastparse/0.3.1/fastparse/ and https://pypi.org/project/fastparse/0.3.1/\n"
+        ),
+    );
+    fixture.sh("git", &["commit", "-qam", "version spots"]);
+    let out = fixture.run(&["status", "--spots"]);
+    assert_eq!(out.code, 0, "{}", out.render(&fixture.root));
+    for search in [
+        "search = \"https://img.shields.io/badge/crates.io-{version}-orange\"",
+        "search = 'fastparse = \"{version}\"'",
+        "search = \"fastparse=={version}\"",
+        "search = \"https://docs.rs/fastparse/{version}/fastparse/\"",
+        "search = \"https://pypi.org/project/fastparse/{version}/\"",
+    ] {
+        assert!(
+            out.stdout.contains(search),
+            "{search}\n{}",
+            out.render(&fixture.root)
+        );
+    }
+    assert!(
+        out.stdout
+            .contains("[[workspace.metadata.pyrelease.version-files]]")
+    );
+
+    // Accepted: pasted into Cargo.toml, they move with the version, and are found no more.
+    let manifest = fixture.read("Cargo.toml");
+    fixture.write("Cargo.toml", &format!("{manifest}\n{}", out.stdout));
+    fixture.sh("git", &["commit", "-qam", "track the spots"]);
+    let again = fixture.run(&["status", "--spots"]);
+    assert!(
+        !again.stdout.contains("version-files"),
+        "{}",
+        again.render(&fixture.root)
+    );
+    let bump = fixture.run(&["bump", "minor", "--offline"]);
+    assert_eq!(bump.code, 0, "{}", bump.render(&fixture.root));
+    let moved = fixture.read("README.md");
+    for spot in [
+        "crates.io-0.4.0-orange",
+        "fastparse = \"0.4.0\"",
+        "fastparse==0.4.0",
+        "docs.rs/fastparse/0.4.0/",
+        "pypi.org/project/fastparse/0.4.0/",
+    ] {
+        assert!(moved.contains(spot), "{spot}\n{moved}");
+    }
+}

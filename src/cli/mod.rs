@@ -330,6 +330,10 @@ pub struct StatusArgs {
     /// With --published: download counts, where the registry offers them (crates.io)
     #[arg(long, requires = "published")]
     pub downloads: bool,
+    /// Find the version spots in READMEs and docs that `bump` does not move, and print
+    /// them as `version-files` entries to paste into Cargo.toml
+    #[arg(long, conflicts_with = "published")]
+    pub spots: bool,
     #[command(flatten)]
     pub registries: RegistryArgs,
 }

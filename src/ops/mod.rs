@@ -6,6 +6,7 @@ pub mod init;
 pub mod notes;
 pub mod publish;
 pub mod published;
+pub mod spots;
 pub mod status;
 pub mod sync;
 pub mod verify;
