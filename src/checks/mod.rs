@@ -245,28 +245,4 @@ pub const IDS: &[(&str, &str)] = &[
         "pypi-rust-classifier",
         "no `Programming Language :: Rust` classifier",
     ),
-    (
-        "semver-breaking",
-        "a crate breaks the API of its last release in a step that does not allow it",
-    ),
-    (
-        "python-api-breaking",
-        "the Python package breaks the API of its last release in a step that does not allow it",
-    ),
-    (
-        "breaking-not-in-changelog",
-        "the changelog section does not say that the release breaks the API",
-    ),
-    (
-        "breaking-unmentioned",
-        "the changelog section does not name a removed or changed item",
-    ),
-    (
-        "docs-build-failed",
-        "`verify --docs`: a crate's documentation does not build as docs.rs builds it",
-    ),
-    (
-        "api-check-failed",
-        "the API could not be compared with the last release",
-    ),
 ];

@@ -38,6 +38,10 @@ fn notes(report: &Report, shell: &Shell) {
 
 /// Before `bump` writes: the crates' breaking changes must fit the step to `new`.
 pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow::Result<()> {
+    // Nothing to compare, or nothing to compare with: no registry is resolved or asked.
+    if !project.unit_members().any(|m| m.publish) || !api::rust::installed() {
+        return Ok(());
+    }
     let targets = Targets::resolve(project, &Overrides::default())?;
     let rust_only = Want {
         rust: true,
