@@ -255,6 +255,12 @@ fn breaking_changes_are_caught_leveled_and_communicated() {
     );
     scene.fixture.write("core/src/lib.rs", CORE_NEXT);
     scene.fixture.write("py/src/lib.rs", PY_NEXT);
+    let changelog = scene.fixture.read("CHANGELOG.md").replacen(
+        "## [Unreleased]\n",
+        "## [Unreleased]\n\n### Added\n- `added`.\n",
+        1,
+    );
+    scene.fixture.write("CHANGELOG.md", &changelog);
     scene.commit("feat: add `added`");
 
     // The level rule, before `bump` writes: a patch step over a removed function is refused.

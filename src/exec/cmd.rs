@@ -119,13 +119,16 @@ impl Cmd {
         cmd
     }
 
-    /// Runs the command and returns its stdout; stderr is kept for the error.
-    pub fn read(&self) -> anyhow::Result<String> {
-        let output = self
-            .command()
+    fn output(&self) -> anyhow::Result<std::process::Output> {
+        self.command()
             .stdin(Stdio::null())
             .output()
-            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))?;
+            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))
+    }
+
+    /// Runs the command and returns its stdout; stderr is kept for the error.
+    pub fn read(&self) -> anyhow::Result<String> {
+        let output = self.output()?;
         if !output.status.success() {
             return Err(CmdError {
                 command: self.to_string(),
@@ -141,11 +144,7 @@ impl Cmd {
     /// Runs a read-only command whose exit code is an answer, not a failure (a linter that
     /// exits 1 on findings): its status and both outputs, redacted.
     pub fn capture(&self) -> anyhow::Result<Captured> {
-        let output = self
-            .command()
-            .stdin(Stdio::null())
-            .output()
-            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))?;
+        let output = self.output()?;
         Ok(Captured {
             code: output.status.code(),
             stdout: redact(&String::from_utf8_lossy(&output.stdout)).into_owned(),

@@ -36,6 +36,13 @@ fn notes(report: &Report, shell: &Shell) {
     }
 }
 
+/// Comparisons that failed, for the commands that report no findings.
+fn incomplete(report: &Report, shell: &Shell) {
+    for failure in &report.failures {
+        shell.warn(format!("the API comparison is incomplete: {failure}"));
+    }
+}
+
 /// Before `bump` writes: the crates' breaking changes must fit the step to `new`.
 pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow::Result<()> {
     // Nothing to compare, or nothing to compare with: no registry is resolved or asked.
@@ -49,6 +56,7 @@ pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow:
     };
     let report = api::compare(project, &targets, new, rust_only, shell);
     notes(&report, shell);
+    incomplete(&report, shell);
     let errors: Vec<Finding> = checks::semver::findings(project, &report, new, None)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
@@ -82,9 +90,7 @@ pub fn auto_target(project: &Project, offline: bool, shell: &Shell) -> anyhow::R
         };
         let report = api::compare(project, &targets, &above, both, shell);
         notes(&report, shell);
-        for failure in &report.failures {
-            shell.warn(format!("the API comparison is incomplete: {failure}"));
-        }
+        incomplete(&report, shell);
         for b in &report.breaks {
             reasons.extend(b.items.iter().map(|item| Reason {
                 change: Change::Breaking,

@@ -91,11 +91,17 @@ def params_of(obj, path, stubs):
     ]
 
 
-def public_names(obj):
+def public_members(obj):
+    """(name, value) of `__all__`, else of every name without a leading underscore."""
     names = getattr(obj, "__all__", None)
     if names is None:
         names = [n for n in dir(obj) if not n.startswith("_")]
-    return [n for n in names if isinstance(n, str)]
+    for name in names:
+        if isinstance(name, str):
+            try:
+                yield name, getattr(obj, name)
+            except AttributeError:
+                continue
 
 
 def belongs(module, top):
@@ -116,11 +122,7 @@ def walk(module, path, top, api, seen, stubs, errors):
                 importlib.import_module(module.__name__ + "." + sub.name)
             except Exception as e:  # an import error is reported, not fatal
                 errors.append(f"{path}.{sub.name}: {e!r}")
-    for name in public_names(module):
-        try:
-            obj = getattr(module, name)
-        except AttributeError:
-            continue
+    for name, obj in public_members(module):
         here = path + "." + name
         if inspect.ismodule(obj):
             if belongs(obj, top):
@@ -128,11 +130,7 @@ def walk(module, path, top, api, seen, stubs, errors):
                 walk(obj, here, top, api, seen, stubs, errors)
         elif inspect.isclass(obj):
             api[here] = {"kind": "class", "params": params_of(obj, here, stubs)}
-            for attr in public_names(obj):
-                try:
-                    member = getattr(obj, attr)
-                except AttributeError:
-                    continue
+            for attr, member in public_members(obj):
                 at = here + "." + attr
                 if callable(member):
                     api[at] = {"kind": "method", "params": params_of(member, at, stubs)}

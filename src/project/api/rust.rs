@@ -57,7 +57,8 @@ pub fn breaking(
     let items = failed_items(&text);
     match out.code {
         Some(0) => Ok(None),
-        Some(1) if !items.is_empty() => Ok(Some(Break {
+        // cargo-semver-checks' exit code for "lints failed" (101 is its own failure).
+        Some(100) if !items.is_empty() => Ok(Some(Break {
             side: Side::Rust,
             package: member.name.clone(),
             baseline: baseline.to_string(),
