@@ -90,7 +90,8 @@ Examples:
   cargo pyrelease status
   cargo pyrelease status --format json | jq .version
   cargo pyrelease status --manifest-path crates/py/Cargo.toml
-  cargo pyrelease status --published --downloads   after a release: live everywhere?")]
+  cargo pyrelease status --published --downloads   after a release: live everywhere?
+  cargo pyrelease status --spots                    versions in READMEs that bump does not move yet")]
     Status(StatusArgs),
     /// Write Cargo's version into every static pyproject.toml version (and uv.lock)
     #[command(after_help = "\
@@ -113,7 +114,8 @@ Levels (npm semantics for pre-releases):
 Examples:
   cargo pyrelease bump minor --dry-run
   cargo pyrelease bump minor --pre rc        1.2.3 -> 1.3.0-rc.1
-  cargo pyrelease bump patch --commit --tag")]
+  cargo pyrelease bump patch --commit --tag
+  cargo pyrelease bump auto --dry-run        the level the changes need, and why")]
     Bump(BumpArgs),
     /// Check that a release is ready: every finding at once, each with its fix
     #[command(after_help = "\
@@ -121,6 +123,7 @@ Examples:
   cargo pyrelease verify --offline            local checks only (pre-commit)
   cargo pyrelease verify --tag v1.4.0         in CI, on the tag being released
   cargo pyrelease verify --format json        for scripts: {\"version\", \"findings\": [...]}
+  cargo pyrelease verify --docs               also build the docs as docs.rs does
 
 Finding ids are listed in the README; silence one with `allow = [\"ID\"]`
 in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
