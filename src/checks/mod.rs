@@ -1,9 +1,11 @@
 //! `verify`: every release-readiness problem as a finding with a stable id, a
 //! severity, where it is, and the fix. Checks append; nothing stops early.
 mod changelog;
+pub mod docs;
 mod git;
 mod metadata;
 pub mod registries;
+pub mod semver;
 mod versions;
 
 use std::path::Path;

@@ -90,7 +90,8 @@ Examples:
   cargo pyrelease status
   cargo pyrelease status --format json | jq .version
   cargo pyrelease status --manifest-path crates/py/Cargo.toml
-  cargo pyrelease status --published --downloads   after a release: live everywhere?")]
+  cargo pyrelease status --published --downloads   after a release: live everywhere?
+  cargo pyrelease status --spots                    versions in READMEs that bump does not move yet")]
     Status(StatusArgs),
     /// Write Cargo's version into every static pyproject.toml version (and uv.lock)
     #[command(after_help = "\
@@ -106,11 +107,15 @@ Levels (npm semantics for pre-releases):
   alpha | beta | rc | dev  next pre-release of that kind: 1.2.3 + rc -> 1.2.4-rc.1
   release                  drop the pre-release: 1.3.0-rc.2 -> 1.3.0
   X.Y.Z[-pre]              an exact version, e.g. 2.0.0-beta.1
+  auto                     from the breaking changes against the last release and the
+                           conventional commits since its tag (feat: minor, `!`: major;
+                           below 1.0 one step less), printing why
 
 Examples:
   cargo pyrelease bump minor --dry-run
   cargo pyrelease bump minor --pre rc        1.2.3 -> 1.3.0-rc.1
-  cargo pyrelease bump patch --commit --tag")]
+  cargo pyrelease bump patch --commit --tag
+  cargo pyrelease bump auto --dry-run        the level the changes need, and why")]
     Bump(BumpArgs),
     /// Check that a release is ready: every finding at once, each with its fix
     #[command(after_help = "\
@@ -118,6 +123,7 @@ Examples:
   cargo pyrelease verify --offline            local checks only (pre-commit)
   cargo pyrelease verify --tag v1.4.0         in CI, on the tag being released
   cargo pyrelease verify --format json        for scripts: {\"version\", \"findings\": [...]}
+  cargo pyrelease verify --docs               also build the docs as docs.rs does
 
 Finding ids are listed in the README; silence one with `allow = [\"ID\"]`
 in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
@@ -327,6 +333,9 @@ pub struct VerifyArgs {
     /// version it already uploaded is recognised by hash (a re-run job)
     #[arg(long, value_name = "DIR")]
     pub dist: Option<PathBuf>,
+    /// Also build each published crate's documentation as docs.rs does (a compile)
+    #[arg(long)]
+    pub docs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -340,6 +349,10 @@ pub struct StatusArgs {
     /// With --published: download counts, where the registry offers them (crates.io)
     #[arg(long, requires = "published")]
     pub downloads: bool,
+    /// Find the version spots in READMEs and docs that `bump` does not move, and print
+    /// them as `version-files` entries to paste into Cargo.toml
+    #[arg(long, conflicts_with = "published")]
+    pub spots: bool,
     #[command(flatten)]
     pub registries: RegistryArgs,
 }
@@ -356,7 +369,7 @@ pub struct SyncArgs {
 
 #[derive(Debug, Args)]
 pub struct BumpArgs {
-    /// major, minor, patch, alpha, beta, rc, dev, release, or an exact version
+    /// major, minor, patch, alpha, beta, rc, dev, release, auto, or an exact version
     #[arg(value_name = "LEVEL|VERSION")]
     pub target: String,
     /// Start a pre-release of this kind at the given level (with major, minor or patch)
@@ -394,6 +407,9 @@ pub struct BumpArgs {
     /// no commits since the last release)
     #[arg(long)]
     pub allow_empty_changelog: bool,
+    /// Skip the registry look-ups: no API comparison with the last release
+    #[arg(long)]
+    pub offline: bool,
 }
 
 /// `cargo pyrelease ...` runs us as `cargo-pyrelease pyrelease ...`; drop that word

@@ -50,6 +50,14 @@ impl fmt::Display for CmdError {
 
 impl std::error::Error for CmdError {}
 
+/// What a finished command printed; `code` is `None` when a signal ended it.
+#[derive(Debug)]
+pub struct Captured {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
 impl Cmd {
     pub fn new(program: impl AsRef<OsStr>, kind: Kind) -> Self {
         Self {
@@ -111,13 +119,16 @@ impl Cmd {
         cmd
     }
 
-    /// Runs the command and returns its stdout; stderr is kept for the error.
-    pub fn read(&self) -> anyhow::Result<String> {
-        let output = self
-            .command()
+    fn output(&self) -> anyhow::Result<std::process::Output> {
+        self.command()
             .stdin(Stdio::null())
             .output()
-            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))?;
+            .with_context(|| format!("could not start `{self}`: is it installed and on PATH?"))
+    }
+
+    /// Runs the command and returns its stdout; stderr is kept for the error.
+    pub fn read(&self) -> anyhow::Result<String> {
+        let output = self.output()?;
         if !output.status.success() {
             return Err(CmdError {
                 command: self.to_string(),
@@ -128,6 +139,17 @@ impl Cmd {
         }
         String::from_utf8(output.stdout)
             .with_context(|| format!("`{self}` printed non-UTF-8 output"))
+    }
+
+    /// Runs a read-only command whose exit code is an answer, not a failure (a linter that
+    /// exits 1 on findings): its status and both outputs, redacted.
+    pub fn capture(&self) -> anyhow::Result<Captured> {
+        let output = self.output()?;
+        Ok(Captured {
+            code: output.status.code(),
+            stdout: redact(&String::from_utf8_lossy(&output.stdout)).into_owned(),
+            stderr: redact(&String::from_utf8_lossy(&output.stderr)).into_owned(),
+        })
     }
 
     /// Runs the command with its output streamed (`verbose`) or captured and shown

@@ -45,7 +45,14 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         Some(_) if request.commit => git_ignored(&project.root)?,
         _ => Vec::new(),
     };
+    let auto = args.target == "auto";
+    if auto {
+        request.target = super::breaking::auto_target(&project, args.offline, shell)?;
+    }
     let bump = crate::plan::bump::plan(&project, git.as_ref(), &request, &ignored)?;
+    if !auto && !args.offline && !bump.first {
+        super::breaking::guard(&project, &bump.new, shell)?;
+    }
     // Checked before anything is written: a first release keeps the version, so its
     // tag must not exist yet (`--tag` or not); with `--tag`, a tag that cannot be made
     // would leave the release commit without its tag.
@@ -136,6 +143,8 @@ fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {
         "rc" => Target::Level(Level::Rc),
         "dev" => Target::Level(Level::Dev),
         "release" => Target::Level(Level::Release),
+        // Chosen once the project is read (`ops::breaking::auto_target`).
+        "auto" => Target::Level(Level::Patch),
         exact => Target::Exact(exact.trim_start_matches('v').parse().map_err(|e| {
             Failure::usage(format!("`{exact}` is neither a bump level nor a version: {e}"))
                 .help("use major, minor, patch, alpha, beta, rc, dev, release, or a version such as `1.4.0` or `2.0.0-rc.1`")

@@ -1,9 +1,12 @@
 //! One function per command: load the model, plan, hand the plan to the executor.
+pub mod breaking;
 pub mod bump;
+pub mod docs_rs;
 pub mod init;
 pub mod notes;
 pub mod publish;
 pub mod published;
+pub mod spots;
 pub mod status;
 pub mod sync;
 pub mod verify;

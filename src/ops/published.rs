@@ -30,6 +30,9 @@ struct CrateLive {
     yanked: bool,
     /// `null`: not asked (no `--downloads`) or not offered by the registry.
     downloads: Option<u64>,
+    /// docs.rs's build of this release (`built`, `failed`, `not built yet`); `null` for a
+    /// crate that does not go to crates.io.
+    docs: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +47,8 @@ struct PackageLive {
     /// Files the release should have that the index lacks: the journal's, else "a wheel"
     /// and "the sdist" when none of that kind is there.
     missing: Vec<String>,
+    /// The release's page on PyPI; `null` on another index.
+    page: Option<String>,
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
@@ -77,6 +82,9 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
             published: found.is_some(),
             yanked: found.is_some_and(|v| v.yanked),
             downloads,
+            docs: (targets.registry.is_none()
+                || crate::registry::env_url("CARGO_PYRELEASE_DOCS_RS").is_some())
+            .then(|| super::docs_rs::state(&m.name, &project.version)),
         });
     }
     let journal = Journal::load(&Journal::path(
@@ -126,6 +134,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
                 missing.push("the sdist".to_string());
             }
             python.push(PackageLive {
+                page: super::docs_rs::pypi_page(targets.is_pypi(), &name, pep440),
                 name,
                 index: targets.python.simple_url().to_string(),
                 files,
@@ -167,8 +176,12 @@ fn render(report: &Live, downloads: bool, shell: &Shell) {
             (true, None) if c.published => ", downloads not offered by this registry".to_string(),
             _ => String::new(),
         };
+        let docs = c
+            .docs
+            .as_ref()
+            .map_or(String::new(), |d| format!(", docs.rs: {d}"));
         shell.out(format!(
-            "  crate {} on {}: {state}{count}",
+            "  crate {} on {}: {state}{count}{docs}",
             c.name, c.registry
         ));
     }
@@ -184,6 +197,9 @@ fn render(report: &Live, downloads: bool, shell: &Shell) {
             p.index,
             p.files.len()
         ));
+        if let Some(page) = &p.page {
+            shell.out(format!("    page: {page}"));
+        }
         for (file, attested) in p.files.iter().zip(&p.attested) {
             let attestation = match attested {
                 Some(true) => "attestation: yes",

@@ -314,6 +314,9 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
     if args.published {
         return super::published::run(global, args, shell);
     }
+    if args.spots {
+        return super::spots::run(global, shell);
+    }
     let project = Project::load(&global.load_options())?;
     let report = Report::new(&project);
     match args.format {

@@ -40,6 +40,12 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         format!("{} {}", project.primary().name, project.version),
     );
     let mut findings = checks::run(&project, &ctx);
+    if let Some(targets) = &targets {
+        findings.extend(super::breaking::verify_findings(&project, targets, shell));
+    }
+    if args.docs {
+        findings.extend(checks::docs::findings(&project, shell));
+    }
     // A re-run of the release's CI jobs: what this release already put out is done.
     if let Some(targets) = &targets
         && super::ci_tag().as_deref() == Some(project.tag().as_str())
@@ -54,6 +60,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             shell.note(note);
         }
     }
+    findings.sort_by_key(|f| f.severity);
     if args.deny_warnings {
         for f in &mut findings {
             f.severity = Severity::Error;

@@ -1,5 +1,6 @@
 //! Plans: what a command will do, decided from the model without touching anything.
 //! The executor applies a plan or, in a dry run, prints it.
+pub mod auto;
 pub mod bump;
 pub mod changelog;
 pub mod commands;

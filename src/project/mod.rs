@@ -1,5 +1,6 @@
 //! The read-only model of the project, loaded once: which Python packages are
 //! released, from which crate, at which version, with which other crates.
+pub mod api;
 pub mod cargo_config;
 pub mod commits;
 pub mod config;
