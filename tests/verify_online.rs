@@ -77,10 +77,12 @@ fn verify_with(fixture: &Fixture, crates: &str, pypi: &str) -> (i32, BTreeSet<St
         .env("CARGO_PYRELEASE_PYPI_SIMPLE", pypi)
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap(),
-        support::finding_ids(&String::from_utf8(out.stdout).unwrap()),
-    )
+    let mut ids = support::finding_ids(&String::from_utf8(out.stdout).unwrap());
+    // These stand-in indexes list file names only: the comparison of the API with the last
+    // release (tests/breaking.rs does it against real registries) cannot install those
+    // files and says so as a warning, which is not what these tests look at.
+    ids.remove("api-check-failed");
+    (out.status.code().unwrap(), ids)
 }
 
 fn set(ids: &[&str]) -> BTreeSet<String> {

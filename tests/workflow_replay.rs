@@ -350,7 +350,6 @@ fn the_python_job_fails_once_and_failed_jobs_are_rerun() {
 /// The same fault, then "Re-run all jobs": verify accepts the release this tag
 /// started, and every job ends green with nothing published twice.
 #[test]
-#[ignore = "needs `verify` in CI on the release tag to accept a release this tag started (branch publish-core); today it stops at crate-already-published, before anything is published twice"]
 fn the_python_job_fails_once_and_all_jobs_are_rerun() {
     let mut replay = prepare(|_| {});
     replay.fail_python_once();
