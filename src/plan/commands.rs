@@ -96,13 +96,14 @@ pub fn upload(
             "--check-url",
             check_url,
         ]),
-        Uploader::Twine => Cmd::new("twine", Kind::Mutate).args([
-            "upload",
-            "--non-interactive",
-            "--repository-url",
-            publish_url,
-        ])
-        .args((!attestations.is_empty()).then_some("--attestations")),
+        Uploader::Twine => Cmd::new("twine", Kind::Mutate)
+            .args([
+                "upload",
+                "--non-interactive",
+                "--repository-url",
+                publish_url,
+            ])
+            .args((!attestations.is_empty()).then_some("--attestations")),
         Uploader::Maturin => Cmd::new("maturin", Kind::Mutate).args([
             "upload",
             "--non-interactive",
