@@ -1,6 +1,7 @@
 //! Test support: fixture copies, running the real binary, snapshots, tree hashes.
 #![allow(dead_code)]
 
+pub mod proxy;
 pub mod servers;
 pub mod tools;
 
