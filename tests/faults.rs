@@ -37,6 +37,8 @@
 //!
 //! The same table, with the state of each row, is in `docs/faults.md`.
 #![cfg(unix)]
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 
 mod support;
 
@@ -240,8 +242,7 @@ impl Rig {
             "git",
             &["remote", "add", "origin", remote.to_str().unwrap()],
         );
-        let bin = dir.path().join("bin");
-        write_gh(&bin, &broken);
+        let bin = gh_dir();
 
         // estuary tells cargo where its API and downloads are: the proxy's address.
         let cargo = Proxy::bind();
@@ -286,6 +287,7 @@ impl Rig {
         )
         .unwrap();
         cmd.env("PATH", path)
+            .env("FAULTS_STATE", self.dir.path())
             .env(
                 "CARGO_REGISTRIES_LOCAL_INDEX",
                 format!("{}/git/index", self.cargo.url()),
@@ -391,24 +393,31 @@ impl Rig {
     }
 
     fn gh_calls(&self) -> Vec<String> {
-        std::fs::read_to_string(self.bin.join("gh.log"))
+        std::fs::read_to_string(self.dir.path().join("gh.log"))
             .unwrap_or_default()
             .lines()
             .map(str::to_string)
             .collect()
     }
 
-    /// Everything the rows promise once the re-run is done.
-    fn assert_released(&self, row: &str, rerun: &Output) {
+    /// A re-run that finished the release from what the first run built.
+    fn assert_finished(&self, row: &str, rerun: &Output) {
         let seen = rerun.render(&self.fixture.root);
         assert_eq!(rerun.code, 0, "{row}: the re-run failed:\n{seen}");
+        // The tool's own builds (`cargo package`, maturin), or any compile at all; cargo
+        // publish's `Packaging` lines only re-pack the sources it uploads.
         for line in rerun.stderr.lines() {
-            let word = line.split_whitespace().next().unwrap_or_default();
-            assert!(
-                word != "Packaging" && word != "Building",
-                "{row}: the re-run built again:\n{seen}"
-            );
+            let rebuilt = ["Running `cargo package", "maturin build", "maturin sdist"]
+                .iter()
+                .any(|build| line.contains(build))
+                || line.trim_start().starts_with("Compiling ");
+            assert!(!rebuilt, "{row}: the re-run built again:\n{seen}");
         }
+        self.assert_released(row);
+    }
+
+    /// The release is out, every part of it exactly once.
+    fn assert_released(&self, row: &str) {
         assert_eq!(
             self.stored_crates(),
             [
@@ -460,23 +469,48 @@ impl Rig {
             "{row}: GitHub releases made: {:#?}",
             self.gh_calls()
         );
+        let release = std::fs::read_to_string(self.dir.path().join("release")).unwrap();
+        let mut lines: Vec<&str> = release.lines().collect();
+        assert_eq!(
+            lines.first(),
+            Some(&"false"),
+            "{row}: the release is a draft"
+        );
+        lines.remove(0);
+        lines.sort_unstable();
+        lines.dedup();
+        assert_eq!(lines, names, "{row}: the release's files");
     }
 }
 
-/// `gh` as GitHub answers: `release view` finds only a release made before; while
-/// `broken` exists, `release create` fails. Calls that succeed are recorded, one line each.
-fn write_gh(bin: &Path, broken: &Path) {
-    let log = bin.join("gh.log");
-    let made = bin.join("gh.release");
+/// `gh` as GitHub answers, drafts included: `release create [--draft]` makes the release
+/// (it fails while `$FAULTS_STATE/broken` exists), `release upload` attaches files,
+/// `release edit --draft=false` publishes it, `release view` shows it as JSON (draft flag,
+/// assets) or fails when there is none. The state is `$FAULTS_STATE/release`: the draft
+/// flag on its first line, then one asset name a line. Calls that succeed are logged in
+/// `$FAULTS_STATE/gh.log`. The script is the same for every row, in one folder: `PATH`
+/// stays the same, so cargo does not rebuild pyo3 (its build script watches `PATH`).
+fn gh_dir() -> PathBuf {
+    let bin = Path::new(env!("CARGO_TARGET_TMPDIR")).join("faults-bin");
     write_script(
         &bin.join("gh"),
-        &format!(
-            "case \"$1 $2\" in\n  'release create') test -e '{broken}' && {{ echo 'HTTP 502 (test)' >&2; exit 1; }}; touch '{made}' ;;\n  'release view') test -e '{made}' || exit 1 ;;\nesac\nprintf '%s\\n' \"$*\" >> '{log}'\nexit 0",
-            broken = broken.display(),
-            made = made.display(),
-            log = log.display()
-        ),
+        r#"state="$FAULTS_STATE/release"
+attach() { for f in "$@"; do case "$f" in *.whl|*.tar.gz) basename "$f" >> "$state" ;; esac; done; }
+case "$1 $2" in
+  'release create')
+    [ -e "$FAULTS_STATE/broken" ] && { echo 'HTTP 502: Bad Gateway (test)' >&2; exit 1; }
+    case " $* " in *' --draft '*|*' --draft=true '*) echo true ;; *) echo false ;; esac > "$state"
+    attach "$@" ;;
+  'release upload') attach "$@" ;;
+  'release edit') case " $* " in *' --draft=false '*) sed -i '1s/.*/false/' "$state" ;; esac ;;
+  'release view')
+    [ -e "$state" ] || { echo 'release not found' >&2; exit 1; }
+    assets=$(tail -n +2 "$state" | sort -u | sed 's/.*/{"name":"&"}/' | paste -sd, -)
+    printf '{"isDraft":%s,"assets":[%s]}\n' "$(head -n 1 "$state")" "$assets" ;;
+esac
+printf '%s\n' "$*" >> "$FAULTS_STATE/gh.log""#,
     );
+    bin
 }
 
 fn write_script(path: &Path, body: &str) {
@@ -541,7 +575,7 @@ fn check(row: &Row) -> Result<(), String> {
     rig.heal();
     let rerun = support::output(rig.command());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rig.assert_released(row.name, &rerun)
+        rig.assert_finished(row.name, &rerun)
     }))
     .map_err(|panic| {
         let message = panic
@@ -579,4 +613,48 @@ fn every_step_boundary_stops_with_the_right_code_and_one_rerun_finishes() {
         failed.len(),
         failed.join("\n\n")
     );
+}
+
+/// One release at a time: a second `publish` started while the first runs waits a moment,
+/// then refuses with the first's pid, touching nothing; the first makes the release alone.
+#[test]
+fn a_second_publish_while_one_runs_refuses() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let rig = Rig::new();
+    let mut first = rig
+        .command()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (started, running) = std::sync::mpsc::channel();
+    let stderr = first.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut seen = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.trim_start().starts_with("Verifying") {
+                let _ = started.send(());
+            }
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        seen
+    });
+    running
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the first publish started");
+    let second = support::output(rig.command());
+    let text = second.render(&rig.fixture.root);
+    assert_eq!(second.code, 1, "{text}");
+    assert!(
+        second.stderr.contains(&format!(
+            "another cargo-pyrelease is running (pid {})",
+            first.id()
+        )),
+        "{text}"
+    );
+    let code = first.wait().unwrap().code();
+    let seen = reader.join().unwrap();
+    assert_eq!(code, Some(0), "the first publish:\n{seen}");
+    rig.assert_released("two publish runs at once");
 }

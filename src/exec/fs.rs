@@ -64,3 +64,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map(drop)
         .with_context(|| format!("failed to write `{}`", path.display()))
 }
+
+/// Creates `dir` and its missing parents (a folder of the tool's own under `target/`).
+pub fn create_dir_all(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))
+}
+
+/// Removes `dir` and everything in it (a folder of the tool's own under `target/`).
+pub fn remove_dir_all(dir: &Path) -> anyhow::Result<()> {
+    std::fs::remove_dir_all(dir).with_context(|| format!("failed to remove `{}`", dir.display()))
+}

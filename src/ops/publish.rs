@@ -35,6 +35,7 @@ struct Release<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let targets = Targets::resolve(&project, &args.registries.overrides())?;
@@ -465,9 +466,9 @@ impl Release<'_> {
             .join(self.project.version.to_string())
             .join("dist");
         if out.exists() {
-            std::fs::remove_dir_all(&out)?;
+            crate::exec::fs::remove_dir_all(&out)?;
         }
-        std::fs::create_dir_all(&out)?;
+        crate::exec::fs::create_dir_all(&out)?;
         let mut artifacts = Vec::new();
         for (package, name) in self.project.packages.iter().zip(names) {
             let dir = package.path.parent().unwrap_or(&self.project.root);
@@ -791,6 +792,7 @@ impl Release<'_> {
             result?;
         }
         if !files.is_empty() {
+            #[cfg(feature = "test-hooks")]
             test_hook_before_upload();
             let paths: Vec<PathBuf> = files.iter().map(|a| a.path.clone()).collect();
             let url = self.targets.upload_url()?.to_string();
@@ -953,6 +955,7 @@ fn eprint_prompt(text: &str) {
 
 /// Test hook: a command run right before the upload, so a test can stop the Python index
 /// after the crates are out (`CARGO_PYRELEASE_TEST_BEFORE_UPLOAD="kill 1234"`).
+#[cfg(feature = "test-hooks")]
 fn test_hook_before_upload() {
     if let Ok(line) = std::env::var("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD")
         && let Ok(cmd) = plan::gate(Path::new("."), &line)

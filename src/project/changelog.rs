@@ -1169,14 +1169,13 @@ See `changelogs/`.
 
     #[test]
     fn locate_finds_the_first_candidate() {
-        let dir = std::env::temp_dir().join(format!("pyrelease-changelog-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("docs")).unwrap();
-        assert_eq!(locate(&dir), None);
-        std::fs::write(dir.join("docs/release-notes.md"), "## 1.0.0\n").unwrap();
-        assert_eq!(locate(&dir), Some(dir.join("docs/release-notes.md")));
-        std::fs::write(dir.join("HISTORY.md"), "## 1.0.0\n").unwrap();
-        assert_eq!(locate(&dir), Some(dir.join("HISTORY.md")));
-        std::fs::remove_dir_all(&dir).unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
+        assert_eq!(locate(dir), None);
+        crate::exec::fs::write_atomic(&dir.join("docs/release-notes.md"), b"## 1.0.0\n").unwrap();
+        assert_eq!(locate(dir), Some(dir.join("docs/release-notes.md")));
+        crate::exec::fs::write_atomic(&dir.join("HISTORY.md"), b"## 1.0.0\n").unwrap();
+        assert_eq!(locate(dir), Some(dir.join("HISTORY.md")));
     }
 }
 

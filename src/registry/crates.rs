@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::exec::cmd::{Cmd, CmdError, Kind};
+
 use super::{Http, Page, RegistryError, bad_body, env_url, with_trailing_slash};
 
 /// crates.io's sparse index.
@@ -171,27 +173,24 @@ fn clone_index(url: &str) -> Result<GitCheckout, RegistryError> {
                 "check the temporary folder ($TMPDIR)",
             )
         })?;
-    let output = std::process::Command::new("git")
+    Cmd::git(Kind::Read)
         .args(["clone", "--quiet", "--depth", "1", url])
         .arg(dir.path())
         .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|err| {
-            RegistryError::new(
-                format!("could not run git to read the index `{shown}`: {err}"),
-                "install git, or use a sparse index (`sparse+https://...`)",
-            )
-        })?;
-    if !output.status.success() {
-        return Err(RegistryError::new(
-            format!(
-                "could not clone the git index `{shown}`: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
+        .read()
+        .map_err(|err| match err.downcast_ref::<CmdError>() {
+            Some(failed) => RegistryError::new(
+                format!(
+                    "could not clone the git index `{shown}`: {}",
+                    failed.stderr.trim()
+                ),
+                super::NETWORK_HELP,
             ),
-            super::NETWORK_HELP,
-        ));
-    }
+            None => RegistryError::new(
+                format!("could not run git to read the index `{shown}`: {err:#}"),
+                "install git, or use a sparse index (`sparse+https://...`)",
+            ),
+        })?;
     Ok(GitCheckout { dir })
 }
 
