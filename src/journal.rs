@@ -1,7 +1,13 @@
-//! The publish journal, `target/pyrelease/<version>.json`: what was built (paths and
-//! sha256) and which irreversible steps are done, so a re-run after a failure re-uses the
-//! same files and finishes the rest. It holds no secrets: commands are recorded as printed,
-//! after redaction, and tokens never appear in command lines.
+//! The publish journal, `target/pyrelease/<version>-<registries>.json`: what was built
+//! (paths and sha256, from which commit and inputs), which gates passed for them and which
+//! irreversible steps are done, so a re-run after a failure re-uses the same files and
+//! finishes the rest.
+//!
+//! It is a cache, never the truth: every run asks the registries what they hold, and a
+//! lost journal costs a rebuild, not the release. It is keyed by version and by the pair
+//! of registries, so the same version published to a second pair starts its own. It holds
+//! no secrets: commands are recorded as printed, after redaction, and tokens never appear
+//! in command lines.
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -10,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Failure;
 
 /// Bumped when the layout changes incompatibly; an unknown format is refused, not guessed.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Journal {
@@ -18,6 +24,16 @@ pub struct Journal {
     /// The release's version, semver as in Cargo.toml.
     pub version: String,
     pub pep440: Option<String>,
+    /// The commit the artifacts were built from (`None` outside git).
+    #[serde(default)]
+    pub commit: Option<String>,
+    /// A digest of the release's inputs beyond the commit (see `ops::publish::inputs`):
+    /// artifacts are reused only when commit and inputs both match.
+    #[serde(default)]
+    pub inputs: String,
+    /// The gates that passed for this commit and inputs: a resume does not run them again.
+    #[serde(default)]
+    pub gates: Vec<String>,
     /// How many times the artifacts were built for this version: a resumed run re-uses
     /// them, so this stays 1 unless they were missing or changed.
     pub builds: u32,
@@ -57,14 +73,32 @@ impl Journal {
             format: FORMAT,
             version: version.to_string(),
             pep440: pep440.map(str::to_string),
+            commit: None,
+            inputs: String::new(),
+            gates: Vec::new(),
             builds: 0,
             artifacts: Vec::new(),
             done: Vec::new(),
         }
     }
 
-    pub fn path(release_dir: &Path, version: &semver::Version) -> PathBuf {
-        release_dir.join(format!("{version}.json"))
+    /// `registries` names the pair of registries (see `Targets::key`).
+    pub fn path(release_dir: &Path, version: &semver::Version, registries: &str) -> PathBuf {
+        release_dir.join(format!("{version}-{registries}.json"))
+    }
+
+    /// Whether the artifacts recorded were built from `commit` with `inputs`.
+    pub fn built_from(&self, commit: Option<&str>, inputs: &str) -> bool {
+        self.builds > 0 && self.commit.as_deref() == commit && self.inputs == inputs
+    }
+
+    /// Starts the bookkeeping of a new build: the old artifacts and gates are of other
+    /// inputs; the steps done stay (they happened).
+    pub fn rebind(&mut self, commit: Option<String>, inputs: String) {
+        self.commit = commit;
+        self.inputs = inputs;
+        self.gates.clear();
+        self.artifacts.clear();
     }
 
     /// The journal of an earlier run of this version, if there is one.
@@ -84,7 +118,7 @@ impl Journal {
                 journal.format
             ))
             .at(path, None)
-            .help("finish the release with the cargo-pyrelease that started it, or delete the journal")
+            .help("finish the release with the cargo-pyrelease that started it, or delete the journal (the registries are asked again either way)")
             .into());
         }
         Ok(Some(journal))
@@ -133,7 +167,8 @@ mod tests {
     fn round_trips_and_refuses_other_formats() {
         let dir = tempfile::tempdir().unwrap();
         let v = semver::Version::parse("1.2.0-rc.1").unwrap();
-        let path = Journal::path(dir.path(), &v);
+        let path = Journal::path(dir.path(), &v, "k");
+        assert!(path.ends_with("1.2.0-rc.1-k.json"));
         assert_eq!(Journal::load(&path).unwrap(), None);
         let mut j = Journal::new(&v, Some("1.2.0rc1"));
         j.mark("crate:a", "cargo publish -p a");
@@ -142,6 +177,14 @@ mod tests {
         let back = Journal::load(&path).unwrap().unwrap();
         assert_eq!(back, j);
         assert_eq!(back.done.len(), 1);
+
+        j.rebind(Some("abc".into()), "in".into());
+        assert!(!j.built_from(Some("abc"), "in"), "nothing built yet");
+        j.builds = 1;
+        assert!(j.built_from(Some("abc"), "in"));
+        assert!(!j.built_from(Some("def"), "in"));
+        assert!(!j.built_from(Some("abc"), "other"));
+        assert_eq!(j.done.len(), 1, "steps done stay done");
 
         crate::exec::fs::write_atomic(&path, br#"{"format": 99}"#).unwrap();
         assert!(Journal::load(&path).is_err());

@@ -95,7 +95,8 @@ impl Release {
         cmd
     }
 
-    fn publish(&self, extra: &[&str]) -> Output {
+    /// `publish -v --yes` to the local registries, with `extra`.
+    fn publish_command(&self, extra: &[&str]) -> Command {
         let simple = self.registries.simple_url();
         let upload = self.registries.publish_url();
         let mut args = vec![
@@ -108,7 +109,11 @@ impl Release {
             &upload,
         ];
         args.extend_from_slice(extra);
-        let out = output(self.command(&args));
+        self.command(&args)
+    }
+
+    fn publish(&self, extra: &[&str]) -> Output {
+        let out = output(self.publish_command(extra));
         assert_no_canary(&out);
         out
     }
@@ -122,9 +127,23 @@ impl Release {
         out
     }
 
+    /// The journal of 0.2.0 to these registries (`0.2.0-<registries>.json`).
+    fn journal_path(&self) -> PathBuf {
+        let dir = self.fixture.path("target/pyrelease");
+        let found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap();
+                name.starts_with("0.2.0-") && name.ends_with(".json")
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "one journal: {found:?}");
+        found[0].clone()
+    }
+
     fn journal(&self) -> serde_json::Value {
-        let text =
-            std::fs::read_to_string(self.fixture.path("target/pyrelease/0.2.0.json")).unwrap();
+        let text = std::fs::read_to_string(self.journal_path()).unwrap();
         serde_json::from_str(&text).unwrap()
     }
 
@@ -187,12 +206,30 @@ fn shared_target() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
 }
 
-/// `gh` as GitHub would answer a repository without releases: `release view` fails,
-/// everything else succeeds; every call's argv is recorded, one line each.
+/// `gh` as GitHub answers, for one repository: `release view --json` fails until a
+/// release exists, then gives its draft flag and files; `create --draft`, `upload` and
+/// `edit --draft=false` change that state (a file beside the log). Every call's argv is
+/// recorded, one line each.
 fn write_gh_stand_in(bin: &Path, log: &Path) {
+    let state = bin.join("gh.state");
     let script = format!(
-        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\ncase \"$1 $2\" in\n  'release view') exit 1 ;;\nesac\nexit 0\n",
-        log.display()
+        r#"#!/bin/sh
+printf '%s\n' "$*" >> '{log}'
+state='{state}'
+files() {{ for a in "$@"; do case "$a" in *.whl|*.tar.gz) [ -f "$a" ] && basename "$a" >> "$state" ;; esac; done; }}
+case "$1 $2" in
+  'release view')
+    [ -f "$state" ] || {{ echo 'release not found' >&2; exit 1; }}
+    assets=$(tail -n +2 "$state" | sed 's/.*/{{"name":"&"}}/' | paste -sd, -)
+    printf '{{"isDraft":%s,"assets":[%s]}}\n' "$(head -n 1 "$state")" "$assets" ;;
+  'release create') echo true > "$state"; files "$@" ;;
+  'release upload') files "$@" ;;
+  'release edit') sed -i '1s/.*/false/' "$state" ;;
+esac
+exit 0
+"#,
+        log = log.display(),
+        state = state.display()
     );
     let path = bin.join("gh");
     std::fs::write(&path, script).unwrap();
@@ -243,8 +280,9 @@ fn commands(stderr: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// Installs `pyrelease-e2e==0.2.0` from the local index into a new environment and calls it.
-fn install_python_package(release: &Release) {
+/// Installs `pyrelease-e2e==0.2.0` from the local index into a new environment and calls
+/// it: it must answer `expected`.
+fn install_python_package(release: &Release, expected: &str) {
     let venv = release.registries.dir.path().join("venv");
     let uv = tool("uv");
     run(Command::new(&uv)
@@ -271,7 +309,7 @@ fn install_python_package(release: &Release) {
         ])
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "hello, pypi");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), expected);
 }
 
 /// Resolves both crates from the local registry in a new project, as a user would.
@@ -355,7 +393,7 @@ fn full_release_then_a_no_op_rerun_then_yank() {
         "{files:?}"
     );
     resolve_crates(&release);
-    install_python_package(&release);
+    install_python_package(&release, "hello, pypi");
 
     // The tag is made and pushed; the GitHub release gets the notes and the Python files.
     let remote_tags = release
@@ -366,7 +404,7 @@ fn full_release_then_a_no_op_rerun_then_yank() {
     let notes = release.fixture.path("target/pyrelease/0.2.0/notes.md");
     let dist = release.fixture.path("target/pyrelease/0.2.0/dist");
     let mut expected = format!(
-        "release create v0.2.0 --verify-tag --title pyrelease-e2e 0.2.0 --notes-file {}",
+        "release create v0.2.0 --draft --verify-tag --title pyrelease-e2e 0.2.0 --notes-file {}",
         notes.display()
     );
     for file in &files {
@@ -374,8 +412,18 @@ fn full_release_then_a_no_op_rerun_then_yank() {
     }
     assert_eq!(
         release.gh_calls(),
-        ["--version", "release view v0.2.0", expected.as_str()]
+        [
+            "--version",
+            "release view v0.2.0 --json isDraft,assets",
+            expected.as_str(),
+            "release edit v0.2.0 --draft=false"
+        ]
     );
+    // The release commit's branch went with the tag.
+    let remote_heads = release
+        .fixture
+        .sh("git", &["ls-remote", "--heads", "origin"]);
+    assert!(remote_heads.contains("refs/heads/main"), "{remote_heads}");
     let notes = std::fs::read_to_string(notes).unwrap();
     assert!(
         notes.starts_with("### Added\n- `greet`, from Rust and from Python."),
@@ -400,6 +448,28 @@ fn full_release_then_a_no_op_rerun_then_yank() {
         again.stderr
     );
     assert_eq!(release.journal()["builds"], 2);
+
+    // A re-run of the release's CI jobs on the tag: `verify` finds the version out, from
+    // this release's bytes, and says so instead of refusing.
+    let mut cmd = release.command(&["verify"]);
+    cmd.env("GITHUB_REF_TYPE", "tag")
+        .env("GITHUB_REF_NAME", "v0.2.0")
+        .env(
+            "CARGO_PYRELEASE_PYPI_SIMPLE",
+            release.registries.simple_url(),
+        );
+    let on_tag = output(cmd);
+    assert_no_canary(&on_tag);
+    assert!(
+        !on_tag.stdout.contains("already-published"),
+        "{}",
+        on_tag.render(&release.fixture.root)
+    );
+    assert!(
+        on_tag.stderr.contains("already published by this release"),
+        "{}",
+        on_tag.stderr
+    );
 
     // Yank takes the crates back and says where to yank on PyPI; its dry run only says so.
     let yank = |extra: &[&str]| {
@@ -440,6 +510,21 @@ fn full_release_then_a_no_op_rerun_then_yank() {
         .sh("git", &["ls-remote", "--tags", "origin"]);
     assert!(!remote_tags.contains("v0.2.0"), "{remote_tags}");
     assert_no_canary_in_files(&release.fixture.path("target/pyrelease"));
+
+    // One verdict from one state: `status --published` and `publish` both say the
+    // version was taken back, and neither offers to finish it.
+    let status = release.published();
+    assert_eq!(status.code, 1, "{}", status.render(&release.fixture.root));
+    assert!(status.stderr.contains("was yanked"), "{}", status.stderr);
+    assert!(!status.stderr.contains("finishes it"), "{}", status.stderr);
+    let after = release.publish(&["--no-gates"]);
+    assert_eq!(after.code, 1, "{}", after.render(&release.fixture.root));
+    assert!(after.stderr.contains("was yanked"), "{}", after.stderr);
+    assert!(
+        !after.stderr.contains("nothing left to do"),
+        "{}",
+        after.stderr
+    );
 }
 
 #[test]
@@ -460,7 +545,11 @@ fn dry_run_publishes_nothing_and_prints_what_a_real_run_runs() {
             .all(|c| !c.starts_with("release create"))
     );
     let would = commands(&dry.stderr, "Would run");
-    assert_eq!(would.len(), 5, "publish, upload, tag, push, gh: {would:#?}");
+    assert_eq!(
+        would.len(),
+        6,
+        "publish, upload, tag, push, gh create, gh edit: {would:#?}"
+    );
 
     let real = release.publish(&[]);
     assert_eq!(real.code, 0, "{}", real.render(&release.fixture.root));
@@ -480,26 +569,33 @@ fn dry_run_publishes_nothing_and_prints_what_a_real_run_runs() {
     );
 }
 
+#[track_caller]
+fn expect_exit(release: &Release, out: &Output, code: i32) {
+    assert_eq!(out.code, code, "{}", out.render(&release.fixture.root));
+}
+
+#[track_caller]
+fn expect_says(out: &Output, text: &str) {
+    assert!(out.stderr.contains(text), "no `{text}` in:\n{}", out.stderr);
+}
+
+/// A release whose Python index dies right after the crates went out.
+fn stop_before_the_upload(release: &Release) -> Output {
+    let mut cmd = release.publish_command(&["--no-gates"]);
+    let kill = format!("kill {}", release.registries.pypi.child.id());
+    cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
+    let stopped = output(cmd);
+    assert_no_canary(&stopped);
+    stopped
+}
+
 #[test]
 #[cfg(feature = "test-hooks")]
 fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let mut release = Release::new();
 
-    let kill = format!("kill {}", release.registries.pypi.child.id());
-    let mut cmd = release.command(&[
-        "publish",
-        "-v",
-        "--yes",
-        "--no-gates",
-        "--index-url",
-        &release.registries.simple_url(),
-        "--publish-url",
-        &release.registries.publish_url(),
-    ]);
-    cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
-    let stopped = output(cmd);
-    assert_no_canary(&stopped);
+    let stopped = stop_before_the_upload(&release);
     assert_eq!(stopped.code, 3, "{}", stopped.render(&release.fixture.root));
     assert!(
         stopped.stderr.contains("stopped part-way"),
@@ -547,7 +643,7 @@ fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
         release.crate_versions("pyrelease-e2e"),
         [("0.2.0".to_string(), false)]
     );
-    install_python_package(&release);
+    install_python_package(&release, "hello, pypi");
 }
 
 #[test]
@@ -580,19 +676,185 @@ fn refusals_before_anything_is_published() {
     );
     assert!(release.python_files().is_empty());
 
-    // The version is on the Python index already, not on the cargo registry: refused
-    // before the crates go out, so the two never disagree.
+    // A file of this version is on the Python index from other bytes, and the first crate
+    // on the cargo registry from other sources: both refused, naming both checksums,
+    // before anything of this release goes out.
     let pkgs = release.registries.dir.path().join("pkgs");
     std::fs::write(pkgs.join("pyrelease_e2e-0.2.0.tar.gz"), "someone else's").unwrap();
+    release.fixture.write(
+        "core/src/lib.rs",
+        &format!(
+            "{}\n// another build\n",
+            release.fixture.read("core/src/lib.rs")
+        ),
+    );
+    run(Command::new(env!("CARGO"))
+        .args([
+            "publish",
+            "--no-verify",
+            "--allow-dirty",
+            "-p",
+            "pyrelease-e2e-core",
+            "--registry",
+            "local",
+        ])
+        .current_dir(&release.fixture.root)
+        .env(
+            "CARGO_REGISTRIES_LOCAL_INDEX",
+            release.registries.cargo_index(),
+        )
+        .env("CARGO_REGISTRIES_LOCAL_TOKEN", "someone-else")
+        .env(
+            "CARGO_TARGET_DIR",
+            release.registries.dir.path().join("other-target"),
+        ));
+    release.fixture.sh("git", &["checkout", "core/src/lib.rs"]);
     let taken = release.publish(&["--no-gates"]);
     assert_eq!(taken.code, 1, "{}", taken.render(&release.fixture.root));
     assert!(
-        taken.stdout.contains("pypi-already-published"),
+        taken.stderr.contains(
+            "crate `pyrelease-e2e-core` of this version is already published from other bytes"
+        ),
         "{}",
-        taken.stdout
+        taken.stderr
     );
+    assert!(
+        taken
+            .stderr
+            .contains("`pyrelease_e2e-0.2.0.tar.gz` is already on the index with other contents"),
+        "{}",
+        taken.stderr
+    );
+    let journal = release.journal();
+    let ours = journal["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "pyrelease-e2e-core")
+        .unwrap()["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        taken.stderr.contains(&ours),
+        "our checksum: {}",
+        taken.stderr
+    );
+    assert_eq!(release.crate_versions("pyrelease-e2e"), []);
+    assert_eq!(release.python_files(), ["pyrelease_e2e-0.2.0.tar.gz"]);
+    assert!(
+        release
+            .gh_calls()
+            .iter()
+            .all(|c| !c.starts_with("release create"))
+    );
+
+    // A version never published is not "yanked".
+    let mut cmd = release.command(&["yank", "9.9.9"]);
+    cmd.args(["--index-url", &release.registries.simple_url()]);
+    let never = output(cmd);
+    assert_eq!(never.code, 1, "{}", never.render(&release.fixture.root));
+    assert!(
+        never.stderr.contains("was never published"),
+        "{}",
+        never.stderr
+    );
+    assert!(!never.stderr.contains("Yanked"), "{}", never.stderr);
+}
+
+/// A dry run, then a fix committed, then the release: the new commit's code on both
+/// registries. On the way: a project that commits no Cargo.lock is left as found by the
+/// dry run; missing Python credentials stop the release before any crate goes out;
+/// `--only python` publishes no crate, although the journal lists the crate files.
+#[test]
+fn a_fix_after_the_dry_run_is_what_gets_published() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let release = Release::new();
+    release
+        .fixture
+        .sh("git", &["rm", "-q", "--cached", "Cargo.lock"]);
+    std::fs::remove_file(release.fixture.path("Cargo.lock")).unwrap();
+    release
+        .fixture
+        .sh("git", &["commit", "-qm", "no lock file"]);
+    let before = release.fixture.tree();
+
+    let dry = release.publish(&["--dry-run"]);
+    expect_exit(&release, &dry, 0);
+    support::assert_same_tree(&before, &release.fixture.tree(), "publish --dry-run");
+
+    let lib = release.fixture.read("py/src/lib.rs");
+    let call = "pyrelease_e2e_core::greet(name)";
+    assert!(lib.contains(call), "{lib}");
+    release.fixture.write(
+        "py/src/lib.rs",
+        &lib.replace(call, &format!("{call}.replacen(\"hello\", \"hi\", 1)")),
+    );
+    release.fixture.sh("git", &["commit", "-qam", "a fix"]);
+
+    let mut cmd = release.publish_command(&["--no-gates"]);
+    for var in [
+        "UV_PUBLISH_TOKEN",
+        "UV_PUBLISH_PASSWORD",
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    let no_token = output(cmd);
+    assert_no_canary(&no_token);
+    expect_exit(&release, &no_token, 1);
+    expect_says(&no_token, "no credentials to upload the Python files");
+    expect_says(&no_token, "HEAD moved");
     assert_eq!(release.crate_versions("pyrelease-e2e-core"), []);
-    assert!(release.gh_calls().is_empty());
+
+    let python = release.publish(&["--only", "python", "--no-gates"]);
+    expect_exit(&release, &python, 0);
+    assert_eq!(release.crate_versions("pyrelease-e2e-core"), []);
+    assert_eq!(release.crate_versions("pyrelease-e2e"), []);
+    assert_eq!(release.python_files().len(), 2);
+
+    let out = release.publish(&["--no-gates"]);
+    expect_exit(&release, &out, 0);
+    assert!(
+        !out.stderr.contains("Running `maturin"),
+        "the files uploaded are the ones built: {}",
+        out.stderr
+    );
+    assert_eq!(
+        release.crate_versions("pyrelease-e2e"),
+        [("0.2.0".to_string(), false)]
+    );
+    assert!(!release.fixture.path("Cargo.lock").exists());
+    install_python_package(&release, "hi, pypi");
+}
+
+/// The journal is a cache: lost after the crates went out (`cargo clean`), a plain
+/// re-run recognises them on the registry by checksum and finishes the release.
+#[test]
+fn a_lost_journal_does_not_lose_the_release() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let mut release = Release::new();
+    let stopped = stop_before_the_upload(&release);
+    expect_exit(&release, &stopped, 3);
+    expect_says(&stopped, "out:");
+    expect_says(&stopped, "not yet:");
+    std::fs::remove_file(release.journal_path()).unwrap();
+
+    release.registries.restart_pypi();
+    let finished = release.publish(&["--no-gates"]);
+    expect_exit(&release, &finished, 0);
+    expect_says(&finished, "already on registry `local`, the same bytes");
+    assert!(
+        !finished.stderr.contains("Running `cargo publish"),
+        "{}",
+        finished.stderr
+    );
+    assert_eq!(
+        release.crate_versions("pyrelease-e2e-core"),
+        [("0.2.0".to_string(), false)]
+    );
+    assert_eq!(release.python_files().len(), 2);
+    install_python_package(&release, "hello, pypi");
 }
 
 #[test]

@@ -4,6 +4,23 @@ use crate::project::Project;
 
 pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let expected = project.tag();
+    // Found here, not by `git tag` after every upload.
+    let valid = crate::exec::cmd::Cmd::git(crate::exec::cmd::Kind::Read)
+        .args(["check-ref-format", &format!("refs/tags/{expected}")])
+        .read()
+        .is_ok();
+    if !valid {
+        let at = project.config.file.as_deref().map(|file| (file, None));
+        f.error(
+            "tag-invalid",
+            at,
+            format!(
+                "`{expected}` cannot be a git tag (`git check-ref-format` refuses it): tag prefix `{}`",
+                project.config.tag_prefix
+            ),
+            "set a `tag-prefix` without spaces, `..`, `~`, `^`, `:`, `?`, `*`, `[` or `\\` (the default is `v`)",
+        );
+    }
     if let Some(tag) = &ctx.tag
         && *tag != expected
     {

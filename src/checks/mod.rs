@@ -3,7 +3,7 @@
 mod changelog;
 mod git;
 mod metadata;
-mod registries;
+pub mod registries;
 mod versions;
 
 use std::path::Path;

@@ -311,6 +311,10 @@ pub struct VerifyArgs {
     /// Treat warnings as errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// On the release tag in CI: the wheels and sdist this release built, so that a
+    /// version it already uploaded is recognised by hash (a re-run job)
+    #[arg(long, value_name = "DIR")]
+    pub dist: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

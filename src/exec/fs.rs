@@ -65,12 +65,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("failed to write `{}`", path.display()))
 }
 
-/// Creates `dir` and its missing parents (a folder of the tool's own under `target/`).
-pub fn create_dir_all(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))
+/// An empty folder at `path` for a build's output: whatever an earlier build left there
+/// is removed first, so only this build's files are picked up.
+pub fn fresh_dir(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        std::fs::remove_dir_all(path)
+            .with_context(|| format!("failed to remove `{}`", path.display()))?;
+    }
+    std::fs::create_dir_all(path).with_context(|| format!("failed to create `{}`", path.display()))
 }
 
-/// Removes `dir` and everything in it (a folder of the tool's own under `target/`).
-pub fn remove_dir_all(dir: &Path) -> anyhow::Result<()> {
-    std::fs::remove_dir_all(dir).with_context(|| format!("failed to remove `{}`", dir.display()))
+/// Removes a file the tool itself created (a `Cargo.lock` that cargo wrote for a gate in a
+/// project that commits none), leaving the tree as it was found.
+pub fn remove_created(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("failed to remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
 }

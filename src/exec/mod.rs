@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod fs;
 pub mod journal;
 pub mod lock;
+pub mod release;
 
 use std::io::Write as _;
 use std::path::Path;

@@ -76,7 +76,11 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
             downloads,
         });
     }
-    let journal = Journal::load(&Journal::path(&project.release_dir(), &project.version))?;
+    let journal = Journal::load(&Journal::path(
+        &project.release_dir(),
+        &project.version,
+        &targets.key(),
+    ))?;
     let mut python = Vec::new();
     if let Ok(pep440) = &project.pep440 {
         let ours: pep440_rs::Version = pep440.parse()?;
@@ -140,6 +144,10 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
     Ok(if live { 0 } else { 1 })
 }
 
+/// What a yanked release means for `status --published` and `publish` alike.
+pub const YANKED: &str =
+    "a yanked version cannot be published again; release a new one (`cargo pyrelease bump patch`)";
+
 fn render(report: &Live, downloads: bool, shell: &Shell) {
     shell.out(shell.bold(&format!("Published {}", report.version)));
     for c in &report.crates {
@@ -182,6 +190,12 @@ fn render(report: &Live, downloads: bool, shell: &Shell) {
     }
     if report.live {
         shell.status("Live", format!("{} is on every registry", report.version));
+    } else if report.crates.iter().any(|c| c.yanked) {
+        // The verdict `publish` gives from the same state.
+        shell.warn(format!(
+            "{} was yanked (taken back): {YANKED}",
+            report.version
+        ));
     } else {
         shell.warn(format!(
             "{} is not fully published: `cargo pyrelease publish` finishes it",

@@ -4,7 +4,7 @@ use crate::cli::{GlobalArgs, YankArgs};
 use crate::error::Failure;
 use crate::exec::cmd::Cmd;
 use crate::exec::{Executor, Mode};
-use crate::plan::publish as plan;
+use crate::plan::commands as plan;
 use crate::project::Project;
 use crate::registry::Targets;
 use crate::shell::Shell;
@@ -18,6 +18,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
     })?;
     let targets = Targets::resolve(&project, &args.registries.overrides())?;
     let mut steps: Vec<(String, Cmd)> = Vec::new();
+    let mut found = false;
     for member in project.unit_members().filter(|m| m.publish) {
         let published = targets
             .crates
@@ -30,18 +31,47 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
                 targets.crates_name()
             )),
             Some(v) if v.yanked => {
-                shell.note(format!("{} {version} is already yanked", member.name))
+                found = true;
+                shell.note(format!("{} {version} is already yanked", member.name));
             }
-            Some(_) => steps.push((
-                format!("{} {version} on {}", member.name, targets.crates_name()),
-                plan::yank_crate(
-                    &project.workspace.manifest,
-                    &member.name,
-                    &version,
-                    targets.registry.as_deref(),
-                ),
-            )),
+            Some(_) => {
+                found = true;
+                steps.push((
+                    format!("{} {version} on {}", member.name, targets.crates_name()),
+                    plan::yank_crate(
+                        &project.workspace.manifest,
+                        &member.name,
+                        &version,
+                        targets.registry.as_deref(),
+                    ),
+                ));
+            }
         }
+    }
+    let pep440 = crate::version::to_pep440(&version).ok();
+    let mut on_index = Vec::new();
+    if let Some(pep440) = &pep440 {
+        let ours = Some(pep440.clone());
+        for package in &project.packages {
+            let name = project.dist_name(package);
+            let files = targets.python.files(&name).map_err(Failure::from)?;
+            if files
+                .iter()
+                .any(|f| crate::registry::version_from_filename(&name, f) == ours)
+            {
+                on_index.push(name);
+            }
+        }
+    }
+    if !found && on_index.is_empty() {
+        return Err(Failure::failed(format!(
+            "{} {version} was never published: it is neither on {} nor on {}; nothing was yanked",
+            project.primary().name,
+            targets.crates_name(),
+            crate::registry::redact_url(targets.python.simple_url())
+        ))
+        .help("check the version (`cargo pyrelease status --published` shows what is out); the registry flags (`--registry`, `--index-url`) must name the registries it went to")
+        .into());
     }
     let tag = format!("{}{version}", project.config.tag_prefix);
     if args.tag {
@@ -65,9 +95,9 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         Executor { mode, shell }.run("Yanking", what, cmd)?;
     }
     // Nothing to run for PyPI: say where, and which release.
-    if let Ok(pep440) = crate::version::to_pep440(&version) {
-        for package in &project.packages {
-            let name = crate::registry::normalize_python_name(&project.dist_name(package));
+    if let Some(pep440) = pep440 {
+        for name in &on_index {
+            let name = crate::registry::normalize_python_name(name);
             let page = if targets.is_pypi() {
                 format!("https://pypi.org/manage/project/{name}/release/{pep440}/")
             } else {
@@ -81,7 +111,11 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
             ));
         }
     }
-    let verb = if args.dry_run { "Checked" } else { "Yanked" };
+    let verb = match (args.dry_run, steps.is_empty()) {
+        (true, _) => "Checked",
+        (false, false) => "Yanked",
+        (false, true) => "Unchanged",
+    };
     shell.status(
         verb,
         format!(

@@ -1,6 +1,7 @@
 //! Plans: what a command will do, decided from the model without touching anything.
 //! The executor applies a plan or, in a dry run, prints it.
 pub mod bump;
+pub mod commands;
 pub mod init;
 pub mod publish;
 pub mod spots;

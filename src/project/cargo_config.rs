@@ -18,6 +18,35 @@ pub fn registry_index(root: &Path, name: &str) -> Option<String> {
         .find_map(|file| index_in(&file, name))
 }
 
+/// Whether any of cargo's configuration files (or `credentials.toml` in `$CARGO_HOME`)
+/// sets the key at `keys` (`["registries", "corp", "token"]`). Only presence is read,
+/// never a value: the values may be secrets.
+pub fn has_key(root: &Path, keys: &[&str]) -> bool {
+    let (table, key) = keys.split_at(keys.len().saturating_sub(1));
+    let home = cargo_home();
+    let credentials = home
+        .iter()
+        .flat_map(|h| [h.join("credentials.toml"), h.join("credentials")]);
+    config_files(root)
+        .into_iter()
+        .chain(credentials)
+        .any(|file| {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                return false;
+            };
+            let Ok(doc) = text.parse::<toml_edit::Document<String>>() else {
+                return false;
+            };
+            table_at(doc.as_table(), table).is_some_and(|t| key.iter().all(|k| t.contains_key(k)))
+        })
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
 /// Cargo's configuration files, nearest first.
 fn config_files(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -26,10 +55,7 @@ fn config_files(root: &Path) -> Vec<PathBuf> {
             files.push(dir.join(".cargo").join(name));
         }
     }
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    if let Some(home) = home {
+    if let Some(home) = cargo_home() {
         files.push(home.join("config.toml"));
         files.push(home.join("config"));
     }

@@ -2,12 +2,9 @@
 //! version, at the same path in both kinds.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Deserialize;
-
-use crate::exec::cmd::{Cmd, CmdError, Kind};
 
 use super::{Http, Page, RegistryError, bad_body, env_url, with_trailing_slash};
 
@@ -30,9 +27,10 @@ pub struct CratesIndex {
 #[derive(Debug)]
 enum Source {
     Sparse(Http),
-    /// A git index is read from a shallow clone, made on the first look-up: one clone
-    /// answers every crate of a release.
-    Git(OnceLock<Result<GitCheckout, RegistryError>>),
+    /// A git index is read from a shallow clone made for each look-up: a look-up decides
+    /// what is published, so it must see the index as it is now (after a failed
+    /// `cargo publish`, say), never a clone taken earlier in the run.
+    Git,
 }
 
 #[derive(Debug)]
@@ -46,15 +44,20 @@ pub struct IndexVersion {
     pub version: semver::Version,
     /// A yanked version still exists: it can never be published again.
     pub yanked: bool,
+    /// The sha256 of the `.crate` file, lowercase hex: a release tells its own upload from
+    /// someone else's by it.
+    pub cksum: Option<String>,
 }
 
-/// The fields of an index line that matter here; the rest (deps, features, checksum) is
-/// ignored so that newer index formats still parse.
+/// The fields of an index line that matter here; the rest (deps, features) is ignored so
+/// that newer index formats still parse.
 #[derive(Deserialize)]
 struct IndexLine {
     vers: String,
     #[serde(default)]
     yanked: bool,
+    #[serde(default)]
+    cksum: Option<String>,
 }
 
 impl CratesIndex {
@@ -77,7 +80,7 @@ impl CratesIndex {
         } else {
             Self {
                 base: url.to_string(),
-                source: Source::Git(OnceLock::new()),
+                source: Source::Git,
             }
         }
     }
@@ -107,7 +110,7 @@ impl CratesIndex {
         }
         let http = match &self.source {
             Source::Sparse(http) => http,
-            Source::Git(checkout) => return self.git_versions(checkout, name),
+            Source::Git => return self.git_versions(name),
         };
         let url = format!("{}{}", self.base, sparse_index_path(name));
         // Index files are served as JSON lines, under whatever media type the host picks.
@@ -129,15 +132,8 @@ impl CratesIndex {
 }
 
 impl CratesIndex {
-    fn git_versions(
-        &self,
-        checkout: &OnceLock<Result<GitCheckout, RegistryError>>,
-        name: &str,
-    ) -> Result<Vec<IndexVersion>, RegistryError> {
-        let checkout = checkout
-            .get_or_init(|| clone_index(&self.base))
-            .as_ref()
-            .map_err(Clone::clone)?;
+    fn git_versions(&self, name: &str) -> Result<Vec<IndexVersion>, RegistryError> {
+        let checkout = clone_index(&self.base)?;
         let file: PathBuf = checkout.dir.path().join(sparse_index_path(name));
         match std::fs::read_to_string(&file) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -173,23 +169,19 @@ fn clone_index(url: &str) -> Result<GitCheckout, RegistryError> {
                 "check the temporary folder ($TMPDIR)",
             )
         })?;
-    Cmd::git(Kind::Read)
+    crate::exec::cmd::Cmd::git(crate::exec::cmd::Kind::Read)
         .args(["clone", "--quiet", "--depth", "1", url])
         .arg(dir.path())
         .env("GIT_TERMINAL_PROMPT", "0")
         .read()
-        .map_err(|err| match err.downcast_ref::<CmdError>() {
-            Some(failed) => RegistryError::new(
+        .map_err(|err| {
+            RegistryError::new(
                 format!(
                     "could not clone the git index `{shown}`: {}",
-                    failed.stderr.trim()
+                    super::redact_url(&format!("{err:#}"))
                 ),
-                super::NETWORK_HELP,
-            ),
-            None => RegistryError::new(
-                format!("could not run git to read the index `{shown}`: {err:#}"),
-                "install git, or use a sparse index (`sparse+https://...`)",
-            ),
+                "check the index URL and your network; a sparse index (`sparse+https://...`) needs no git",
+            )
         })?;
     Ok(GitCheckout { dir })
 }
@@ -229,6 +221,36 @@ pub fn crate_downloads(
                 bad_body(
                     &url,
                     "a crates.io version page",
+                    &err.to_string(),
+                    "check `CARGO_PYRELEASE_CRATES_API`: it must be crates.io's `/api/v1/`",
+                )
+            }),
+    }
+}
+
+#[derive(Deserialize)]
+struct CratePage {
+    #[serde(rename = "crate")]
+    krate: CrateInfo,
+}
+
+#[derive(Deserialize)]
+struct CrateInfo {
+    repository: Option<String>,
+}
+
+/// The repository URL crates.io shows for crate `name` (`None`: no such crate, or none
+/// given): tells a crate of this project from another project's crate of the same name.
+pub fn crate_repository(api: &str, name: &str) -> Result<Option<String>, RegistryError> {
+    let url = format!("{}crates/{name}", with_trailing_slash(api));
+    match Http::new(DEFAULT_TIMEOUT).get(&url, "application/json", NOT_FOUND)? {
+        Page::Missing => Ok(None),
+        Page::Found { body, .. } => serde_json::from_str::<CratePage>(&body)
+            .map(|page| page.krate.repository)
+            .map_err(|err| {
+                bad_body(
+                    &url,
+                    "a crates.io crate page",
                     &err.to_string(),
                     "check `CARGO_PYRELEASE_CRATES_API`: it must be crates.io's `/api/v1/`",
                 )
@@ -281,6 +303,7 @@ fn parse_index_file(body: &str) -> Result<Vec<IndexVersion>, String> {
             Ok(IndexVersion {
                 version,
                 yanked: entry.yanked,
+                cksum: entry.cksum.map(|c| c.to_ascii_lowercase()),
             })
         })
         .collect()
@@ -327,6 +350,7 @@ mod tests {
             .iter()
             .map(|v| (v.version.to_string(), v.yanked))
             .collect();
+        assert_eq!(versions[0].cksum.as_deref(), Some("00"));
         assert_eq!(
             got,
             [

@@ -10,10 +10,13 @@
 //! It adds no credentials: both registries serve these pages anonymously.
 
 mod crates;
+pub mod credentials;
 mod pypi;
 mod targets;
 
-pub use crates::{CratesIndex, IndexVersion, crate_downloads, crates_api_url, sparse_index_path};
+pub use crates::{
+    CratesIndex, IndexVersion, crate_downloads, crate_repository, crates_api_url, sparse_index_path,
+};
 pub use pypi::{IndexFile, PyIndex, normalize_python_name, version_from_filename};
 pub use targets::{Overrides, Targets};
 
@@ -118,6 +121,9 @@ impl Http {
             .agent
             .get(url)
             .header("Accept", accept)
+            // Look-ups decide what a release uploads: a CDN's copy from before the last
+            // upload would say "not there yet".
+            .header("Cache-Control", "no-cache")
             .call()
             .map_err(|err| self.transport_error(&shown, err))?;
         let status = response.status().as_u16();
@@ -267,7 +273,7 @@ fn lowercase_first(text: &str) -> String {
 
 /// `https://user:secret@host/simple/` -> `https://***@host/simple/`: index URLs copied from pip
 /// configuration can carry credentials, and error text must never show them.
-pub(crate) fn redact_url(url: &str) -> String {
+pub fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };

@@ -189,6 +189,8 @@ pub struct IndexFile {
     pub filename: String,
     /// Lowercase hex, from the JSON `hashes` or the HTML link's `#sha256=` fragment.
     pub sha256: Option<String>,
+    /// When it was uploaded (ISO 8601, from the JSON API), where the index says.
+    pub upload_time: Option<String>,
 }
 
 impl PartialEq<&str> for IndexFile {
@@ -230,6 +232,9 @@ struct SimpleFile {
     filename: String,
     #[serde(default)]
     hashes: std::collections::BTreeMap<String, String>,
+    /// PEP 700; PyPI gives it, pypiserver does not.
+    #[serde(default, rename = "upload-time")]
+    upload_time: Option<String>,
 }
 
 fn parse_simple_json(body: &str) -> Result<Vec<IndexFile>, String> {
@@ -245,6 +250,7 @@ fn parse_simple_json(body: &str) -> Result<Vec<IndexFile>, String> {
         .into_iter()
         .map(|file| IndexFile {
             sha256: file.hashes.get("sha256").map(|h| h.to_ascii_lowercase()),
+            upload_time: file.upload_time,
             filename: file.filename,
         })
         .collect())
@@ -286,6 +292,7 @@ fn parse_simple_html(body: &str) -> Vec<IndexFile> {
         };
         if !file.is_empty() {
             files.push(IndexFile {
+                upload_time: None,
                 filename: file,
                 sha256: sha256_fragment(&href),
             });

@@ -63,10 +63,15 @@ impl Targets {
             .or_else(|| env_url("CARGO_PYRELEASE_PYPI_SIMPLE"))
             .or_else(|| config.index_url.clone());
         let is_pypi = |url: &String| url.trim_end_matches('/') == PYPI_SIMPLE.trim_end_matches('/');
-        let publish_url = given
+        let given_publish = given
             .publish_url
             .clone()
-            .or_else(|| config.publish_url.clone())
+            .or_else(|| config.publish_url.clone());
+        let index_url = match (index_url, &given_publish) {
+            (None, Some(upload)) => Some(simple_of(upload)?),
+            (index, _) => index,
+        };
+        let publish_url = given_publish
             // Upload URLs follow no rule from the simple URL (PyPI's is another host).
             .or_else(|| {
                 index_url
@@ -110,6 +115,47 @@ impl Targets {
     pub fn is_pypi(&self) -> bool {
         self.python.simple_url() == PYPI_SIMPLE
     }
+
+    /// A short name of this pair of registries (the crates index and the Python index),
+    /// for the journal's file name: one version released to two pairs has two journals.
+    pub fn key(&self) -> String {
+        use sha2::Digest as _;
+        let pair = format!(
+            "{}\n{}",
+            super::redact_url(self.crates.base_url()),
+            super::redact_url(self.python.simple_url())
+        );
+        sha2::Sha256::digest(pair.as_bytes())
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// The simple API of the index an upload URL belongs to, where that is known (PyPI and
+/// TestPyPI); for any other index, asking pypi.org would check the wrong index (and tell
+/// it the project's name), so the user must say.
+fn simple_of(upload: &str) -> Result<String, Failure> {
+    let known = [
+        (PYPI_UPLOAD, PYPI_SIMPLE),
+        (
+            "https://test.pypi.org/legacy/",
+            "https://test.pypi.org/simple/",
+        ),
+    ];
+    let trimmed = upload.trim().trim_end_matches('/');
+    known
+        .iter()
+        .find(|(up, _)| up.trim_end_matches('/') == trimmed)
+        .map(|(_, simple)| (*simple).to_string())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "`--publish-url {}` is given without the index's simple API",
+                super::redact_url(upload)
+            ))
+            .help("pass `--index-url URL` (or set `index-url` in `[workspace.metadata.pyrelease]`) too: look-ups must ask the index the files go to")
+        })
 }
 
 /// `publish = ["corp"]` on every released crate names the registry without a flag.
@@ -123,4 +169,24 @@ fn only_allowed_registry(project: &Project) -> Option<String> {
     });
     let first = names.next()??;
     (first != "crates-io" && names.all(|n| n.as_deref() == Some(first.as_str()))).then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_url_names_its_index_only_when_known() {
+        assert_eq!(
+            simple_of("https://upload.pypi.org/legacy").unwrap(),
+            PYPI_SIMPLE
+        );
+        assert_eq!(
+            simple_of("https://test.pypi.org/legacy/").unwrap(),
+            "https://test.pypi.org/simple/"
+        );
+        let err = simple_of("https://u:secret@pypi.corp.example/upload/").unwrap_err();
+        assert!(err.message.contains("without the index's simple API"));
+        assert!(!err.message.contains("secret"), "{}", err.message);
+    }
 }

@@ -54,9 +54,25 @@ pub fn start_server(
     command: impl Fn(u16) -> Command,
     ready_path: &str,
 ) -> Server {
+    start_server_on(None, name, log_dir, command, ready_path)
+}
+
+/// [`start_server`], trying `port` first (a restart keeps its URL, as a real registry's
+/// does).
+pub fn start_server_on(
+    port: Option<u16>,
+    name: &str,
+    log_dir: &Path,
+    command: impl Fn(u16) -> Command,
+    ready_path: &str,
+) -> Server {
     let log_path = log_dir.join(format!("{name}.log"));
-    for _attempt in 0..5 {
-        let port = free_port();
+    for attempt in 0..5 {
+        if attempt > 0 {
+            // The old process's socket may take a moment to be released.
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let port = port.filter(|_| attempt < 3).unwrap_or_else(free_port);
         let log = fs::File::create(&log_path).unwrap();
         let child = command(port)
             .stdin(Stdio::null())
@@ -188,11 +204,13 @@ impl Registries {
         format!("http://127.0.0.1:{}/", self.pypi.port)
     }
 
-    /// Stops the Python index (a fault) and starts it again on a new port with the same files.
+    /// Stops the Python index (a fault) and starts it again with the same files, on the
+    /// same port when it is still free.
     pub fn restart_pypi(&mut self) {
         let _ = self.pypi.child.kill();
         let _ = self.pypi.child.wait();
-        self.pypi = start_pypi(self.dir.path(), &self.dir.path().join("pkgs"));
+        let port = self.pypi.port;
+        self.pypi = start_pypi_on(Some(port), self.dir.path(), &self.dir.path().join("pkgs"));
     }
 }
 
@@ -221,9 +239,14 @@ pub fn start_estuary(dir: &Path, base_url: impl Fn(u16) -> String) -> Server {
 
 /// pypiserver serving (and accepting uploads into) `packages`, its log in `dir`.
 pub fn start_pypi(dir: &Path, packages: &Path) -> Server {
+    start_pypi_on(None, dir, packages)
+}
+
+fn start_pypi_on(port: Option<u16>, dir: &Path, packages: &Path) -> Server {
     let program = pypi_server();
     fs::create_dir_all(packages).unwrap();
-    start_server(
+    start_server_on(
+        port,
         "pypiserver",
         dir,
         |port| {

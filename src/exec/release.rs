@@ -1,0 +1,67 @@
+//! Runs a release plan (`plan::publish`): every local step, and in a real run the
+//! irreversible ones, each recorded by the caller's hook as soon as it is done. In a dry
+//! run the irreversible steps are printed as the exact commands a real run executes
+//! (after the rehearsal cargo offers, `cargo publish --dry-run`), so both modes share
+//! every line up to there.
+use super::{Executor, Mode};
+use crate::plan::publish::{Action, Effect, Step};
+use crate::shell::Verbosity;
+
+/// What the caller does around the irreversible steps of a real run.
+pub trait Hooks {
+    /// Once, before the first irreversible step runs (the question on a terminal, the
+    /// credentials a real upload needs).
+    fn before_irreversible(&mut self, steps: &[&Step]) -> anyhow::Result<()>;
+    /// Right before an irreversible step runs.
+    fn before(&mut self, step: &Step);
+    /// After each step, run or skipped: the journal records it.
+    fn done(&mut self, step: &Step, how: &str) -> anyhow::Result<()>;
+}
+
+impl Executor<'_> {
+    pub fn release(&self, steps: &[Step], hooks: &mut dyn Hooks) -> anyhow::Result<()> {
+        let irreversible: Vec<&Step> = steps
+            .iter()
+            .filter(|s| s.runs() && s.effect == Effect::Irreversible)
+            .collect();
+        if self.mode == Mode::Execute && !irreversible.is_empty() {
+            hooks.before_irreversible(&irreversible)?;
+        }
+        let verbose = self.shell.verbosity() >= Verbosity::Verbose;
+        for step in steps {
+            match &step.action {
+                Action::Skip(reason) => {
+                    self.shell
+                        .status(step.verb, format!("{}: {reason}", step.what));
+                    if self.mode == Mode::Execute {
+                        hooks.done(step, reason)?;
+                    }
+                }
+                Action::Run { cmd, rehearsal } => {
+                    let dry = self.mode == Mode::DryRun && step.effect == Effect::Irreversible;
+                    if dry {
+                        if let Some(check) = rehearsal {
+                            self.shell.status("Checking", format!("`{check}`"));
+                            let _spinner = self.shell.spinner("Checking", &step.what);
+                            check.run(verbose)?;
+                        }
+                        self.shell.status(step.verb, &step.what);
+                        self.shell.status("Would run", format!("`{cmd}`"));
+                        continue;
+                    }
+                    if step.effect == Effect::Irreversible {
+                        hooks.before(step);
+                    }
+                    self.shell.status(step.verb, &step.what);
+                    self.shell.verbose(format!("     Running `{cmd}`"));
+                    let _spinner = self.shell.spinner(step.verb, &step.what);
+                    cmd.run(verbose)?;
+                    if step.effect == Effect::Irreversible {
+                        hooks.done(step, &cmd.to_string())?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,169 @@
+//! A release that stopped: what is out (asked again of the registries), what is not, and
+//! the one command that finishes it.
+use super::{Refused, Release, build, normalize};
+use crate::error::{Exit, Failure};
+use crate::journal::Journal;
+use crate::plan::publish::Step;
+use crate::registry::Targets;
+
+impl Release<'_> {
+    /// The error of a release that stopped. Something of this release out (the journal
+    /// or the registries say so): exit 3 and a to-do list; else the error as it is.
+    pub(super) fn stopped(
+        &self,
+        err: anyhow::Error,
+        journal: &mut Journal,
+        steps: Option<&[Step]>,
+    ) -> anyhow::Error {
+        let err = match err.downcast::<Refused>() {
+            Ok(Refused(failure)) => return failure.into(),
+            Err(err) => err,
+        };
+        self.recheck(journal, steps.unwrap_or_default());
+        let _ = journal.save(self.journal_path);
+        let done = |id: &str| journal.is_done(id);
+        let mut out = Vec::new();
+        let mut left = Vec::new();
+        for step in steps.unwrap_or_default() {
+            for id in &step.ids {
+                let line = describe(id, self.targets);
+                if done(id) || !step.runs() {
+                    out.push(line);
+                } else {
+                    left.push(line);
+                }
+            }
+        }
+        if steps.is_none() {
+            out.extend(journal.done.iter().map(|d| describe(&d.step, self.targets)));
+            left.push("everything else (the run stopped before it was planned)".into());
+        }
+        let published = out
+            .iter()
+            .any(|l| l.starts_with("crate ") || l.starts_with("file "));
+        if !published {
+            return err;
+        }
+        let version = &self.project.version;
+        let list = |title: &str, lines: &[String]| {
+            let mut text = format!("\n  {title}:");
+            for line in lines {
+                text.push_str(&format!("\n    {line}"));
+            }
+            text
+        };
+        Failure {
+            exit: Exit::Partial,
+            message: format!(
+                "the release of {} {version} stopped part-way: {err:#}{}{}",
+                self.project.primary().name,
+                list("out", &out),
+                list("not yet", &left)
+            ),
+            location: Some(crate::error::Location {
+                file: self.journal_path.to_path_buf(),
+                line: None,
+            }),
+            help: Some(format!(
+                "fix the cause and run `{}` again: it asks the registries, skips what is out and uploads the same files; or take it back with `cargo pyrelease yank {version}`",
+                rerun_command()
+            )),
+        }
+        .into()
+    }
+}
+
+impl Release<'_> {
+    /// After a failed step, asks the registries again (fresh: a new clone of a git
+    /// index) which of its crates and files went out anyway (cargo publishes one crate
+    /// after the other; an upload can store a file and die before answering), and records
+    /// those of this release's bytes. Unanswered look-ups leave the journal as it is.
+    fn recheck(&self, journal: &mut Journal, steps: &[Step]) {
+        let pending: Vec<&String> = steps
+            .iter()
+            .filter(|s| s.runs())
+            .flat_map(|s| &s.ids)
+            .filter(|id| !journal.is_done(id))
+            .collect();
+        let ours = |name: &str, kind_crate: bool| {
+            journal
+                .artifacts
+                .iter()
+                .find(|a| {
+                    (a.kind == crate::journal::Kind::Crate) == kind_crate
+                        && if kind_crate {
+                            a.name == name
+                        } else {
+                            build::file_name(&a.path) == name
+                        }
+                })
+                .map(|a| a.sha256.clone())
+        };
+        let mut found = Vec::new();
+        for id in pending {
+            let there = match id.split_once(':') {
+                Some(("crate", name)) => self.targets.crates.versions(name).ok().and_then(|vs| {
+                    vs.into_iter()
+                        .find(|v| v.version == self.project.version)
+                        .map(|v| (v.cksum, ours(name, true)))
+                }),
+                Some(("python", file)) => {
+                    let stem = file.split('-').next().unwrap_or_default();
+                    let package = self
+                        .project
+                        .packages
+                        .iter()
+                        .map(|p| self.project.dist_name(p))
+                        .find(|n| normalize(n) == normalize(stem));
+                    package
+                        .and_then(|p| self.targets.python.listed(&p).ok())
+                        .and_then(|files| files.into_iter().find(|f| f.filename == file))
+                        .map(|f| (f.sha256, ours(file, false)))
+                }
+                _ => None,
+            };
+            if let Some((theirs, Some(ours))) = there
+                && theirs.is_none_or(|t| t == ours)
+            {
+                found.push(id.clone());
+            }
+        }
+        for id in found {
+            journal.mark(id, "found on the registry after the step failed");
+        }
+    }
+}
+
+/// A journal step as the to-do list names it.
+fn describe(id: &str, targets: &Targets) -> String {
+    match id.split_once(':') {
+        Some(("crate", name)) => format!("crate {name} on {}", targets.crates_name()),
+        Some(("python", file)) => format!(
+            "file {file} on {}",
+            crate::registry::redact_url(targets.python.simple_url())
+        ),
+        _ => match id {
+            "tag" => "the tag".to_string(),
+            "push" => "the tag (and branch) pushed".to_string(),
+            "github-release" => "the GitHub release (a draft with the files)".to_string(),
+            "github-publish" => "the GitHub release published".to_string(),
+            other => other.to_string(),
+        },
+    }
+}
+
+/// The command line of this run, as the one to run again (without `--dry-run`), with
+/// any credentials in URLs hidden.
+fn rerun_command() -> String {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .skip_while(|a| a == "pyrelease")
+        .filter(|a| a != "--dry-run")
+        .map(|a| crate::registry::redact_url(&a))
+        .collect();
+    let line = crate::exec::cmd::Cmd::new("cargo", crate::exec::cmd::Kind::Read)
+        .arg("pyrelease")
+        .args(&args)
+        .to_string();
+    crate::redact::redact(&line).into_owned()
+}
