@@ -50,7 +50,6 @@ use std::sync::Mutex;
 
 use support::proxy::{Fault, Proxy, Rule};
 use support::servers::{Server, run, start_estuary, start_pypi};
-use support::tools::tool;
 use support::{Fixture, Output};
 
 /// The rows share one cargo target folder with `tests/publish.rs` (pyo3 compiles once)
@@ -277,36 +276,14 @@ impl Rig {
             "--publish-url",
             &upload,
         ]);
-        let path = std::env::join_paths(
-            [
-                self.bin.clone(),
-                tool("maturin").parent().unwrap().to_path_buf(),
-            ]
-            .into_iter()
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-        )
-        .unwrap();
-        cmd.env("PATH", path)
+        support::release_env(&mut cmd, std::slice::from_ref(&self.bin))
             .env("FAULTS_STATE", self.dir.path())
             .env(
                 "CARGO_REGISTRIES_LOCAL_INDEX",
                 format!("{}/git/index", self.cargo.url()),
             )
             .env("CARGO_REGISTRIES_LOCAL_TOKEN", "faults-cargo-token")
-            .env("UV_PUBLISH_TOKEN", "faults-uv-token")
-            .env(
-                "UV_CACHE_DIR",
-                support::servers::tools_dir().join("uv-cache"),
-            )
-            .env(
-                "CARGO_TARGET_DIR",
-                Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target"),
-            )
-            .env_remove("PIP_FIND_LINKS")
-            .env_remove("GITHUB_REF_TYPE")
-            .env_remove("GITHUB_REF_NAME")
-            .env_remove("CARGO_PYRELEASE_CRATES_INDEX")
-            .env_remove("CARGO_PYRELEASE_PYPI_SIMPLE");
+            .env("UV_PUBLISH_TOKEN", "faults-uv-token");
         cmd
     }
 
@@ -366,7 +343,7 @@ impl Rig {
 
     /// The `.crate` files the registry stores.
     fn stored_crates(&self) -> Vec<String> {
-        let mut names: Vec<String> = walk(&self.dir.path().join("est/crates"))
+        let mut names: Vec<String> = support::files_under(&self.dir.path().join("est/crates"))
             .iter()
             .map(|p| name_of(p))
             .filter(|n| n.ends_with(".crate"))
@@ -433,8 +410,8 @@ impl Rig {
                 "{row}: {name} in the index"
             );
         }
-        let built: Vec<PathBuf> = walk(&self.fixture.path("target/pyrelease"));
-        let stored = walk(&self.dir.path().join("pkgs"));
+        let built: Vec<PathBuf> = support::files_under(&self.fixture.path("target/pyrelease"));
+        let stored = support::files_under(&self.dir.path().join("pkgs"));
         let mut names: Vec<String> = stored.iter().map(|p| name_of(p)).collect();
         names.sort();
         assert_eq!(names.len(), 2, "{row}: the index's files: {names:?}");
@@ -526,19 +503,6 @@ fn kill_group(group: u32) {
         .status();
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
 fn name_of(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
 }
@@ -566,25 +530,35 @@ fn check(row: &Row) -> Result<(), String> {
             [rig.cargo.log(), rig.python.log()].concat()
         ));
     }
+    // A wrong exit code is reported with what the re-run does: both tell the state.
+    let mut problems = Vec::new();
     if code != row.exit {
-        return Err(format!(
-            "{}: the faulted run exited {code:?}, expected {:?}\n{seen}",
+        problems.push(format!(
+            "{}: the faulted run exited {code:?}, expected {:?}",
             row.name, row.exit
         ));
     }
     rig.heal();
     let rerun = support::output(rig.command());
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         rig.assert_finished(row.name, &rerun)
-    }))
-    .map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        format!("{message}\n--- the faulted run\n{seen}")
-    })
+    }));
+    if let Err(panic) = finished {
+        problems.push(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default(),
+        );
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}\n--- the faulted run\n{seen}",
+        problems.join("\n")
+    ))
 }
 
 /// Every row runs, whatever the others do; the failures are reported together.

@@ -7,10 +7,9 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use support::servers::Registries;
-use support::tools::tool;
 use support::{Fixture, Output, output};
 
 const URL_PUBLISH: &str = "canary-publish-pw-51e2c9";
@@ -106,14 +105,8 @@ impl Setup {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let path = std::env::join_paths(
-            [tool("maturin").parent().unwrap().to_path_buf()]
-                .into_iter()
-                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-        )
-        .unwrap();
         let mut cmd = self.fixture.command(args);
-        cmd.env("PATH", path)
+        support::release_env(&mut cmd, &[])
             .env("CARGO_HOME", self.cargo_home.path())
             .env(
                 "CARGO_REGISTRIES_LOCAL_INDEX",
@@ -121,18 +114,7 @@ impl Setup {
             )
             .env_remove("CARGO_REGISTRIES_LOCAL_TOKEN")
             .env_remove("CARGO_REGISTRY_TOKEN")
-            .env("UV_PUBLISH_TOKEN", UV_TOKEN)
-            .env(
-                "UV_CACHE_DIR",
-                support::servers::tools_dir().join("uv-cache"),
-            )
-            .env(
-                "CARGO_TARGET_DIR",
-                Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target"),
-            )
-            .env_remove("PIP_FIND_LINKS")
-            .env_remove("GITHUB_REF_TYPE")
-            .env_remove("GITHUB_REF_NAME");
+            .env("UV_PUBLISH_TOKEN", UV_TOKEN);
         let out = output(cmd);
         for canary in canaries() {
             assert!(
@@ -147,7 +129,7 @@ impl Setup {
     /// No canary in any file under the fixture but the manifest the test wrote it into.
     fn assert_no_canary_in_files(&self) {
         let manifest = self.fixture.path("Cargo.toml");
-        for file in walk(&self.fixture.root) {
+        for file in support::files_under(&self.fixture.root) {
             if file == manifest {
                 continue;
             }
@@ -160,19 +142,6 @@ impl Setup {
             }
         }
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else if path.is_file() {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[test]
