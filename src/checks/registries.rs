@@ -213,7 +213,11 @@ fn taken(
     ours: Option<&str>,
     published: &[crate::registry::IndexVersion],
 ) -> Option<String> {
-    if targets.registry.is_some() || published.is_empty() {
+    // Only crates.io's index has crates.io's API beside it (a test or mirror index may
+    // name its API with `CARGO_PYRELEASE_CRATES_API`).
+    let crates_io = targets.crates.base_url() == "https://index.crates.io/"
+        || std::env::var_os("CARGO_PYRELEASE_CRATES_API").is_some();
+    if targets.registry.is_some() || published.is_empty() || !crates_io {
         return None;
     }
     let ours = normalize_repo(ours?);

@@ -126,8 +126,10 @@ in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
     #[command(after_help = "\
 Steps: verify -> gates -> build once (cargo package, maturin sdist + build) ->
 check artifacts -> cargo publish -> upload wheels and sdist -> tag and push ->
-GitHub release. A journal in target/pyrelease/<version>.json lets a re-run after
-a failure finish the rest with the same files.
+GitHub release (a draft, then published). Every run asks both registries: what
+this release put there (the same checksums) is done. A re-run after any stop
+finishes the rest with the same files, kept with the commit they were built from
+in target/pyrelease/<version>-<registries>.json.
 
 Examples:
   cargo pyrelease publish --dry-run            build and check everything, print what would be published

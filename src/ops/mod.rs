@@ -37,11 +37,15 @@ pub fn ci_tag() -> Option<String> {
 /// Today's date in UTC, from the system clock (days since the epoch to a
 /// proleptic Gregorian date, after Howard Hinnant's `civil_from_days`).
 pub fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let (y, m, d) = civil_from_days(unix_now() / 86_400);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Seconds since the epoch, from the system clock.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {

@@ -50,7 +50,30 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
     let lock = project.workspace.manifest.with_file_name("Cargo.lock");
     let lock_was_there = lock.exists();
     let mut steps = None;
-    let result = release.run(args, (crates_side, python_side), &mut journal, &mut steps);
+    // A registry that answers 429 says until when (crates.io past its burst of new
+    // crates): waited out, then the release is planned afresh from what went out.
+    let mut waits = 0;
+    let result = loop {
+        let result = release.run(args, (crates_side, python_side), &mut journal, &mut steps);
+        let wait = result
+            .as_ref()
+            .err()
+            .and_then(|err| stopped::rate_limit_wait(&format!("{err:#}"), crate::ops::unix_now()));
+        match wait {
+            Some(wait) if waits < MAX_RATE_LIMIT_WAITS && wait <= MAX_RATE_LIMIT_WAIT => {
+                waits += 1;
+                shell.status(
+                    "Waiting",
+                    format!(
+                        "{} s: a registry asked to wait (429), then the release goes on",
+                        wait.as_secs()
+                    ),
+                );
+                std::thread::sleep(wait);
+            }
+            _ => break result,
+        }
+    };
     if !lock_was_there {
         crate::exec::fs::remove_created(&lock)?;
     }
@@ -69,6 +92,10 @@ impl std::fmt::Display for Refused {
 }
 
 impl std::error::Error for Refused {}
+
+/// crates.io lets one new crate through every 10 minutes past its burst.
+const MAX_RATE_LIMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+const MAX_RATE_LIMIT_WAITS: u32 = 12;
 
 struct Release<'a> {
     project: &'a Project,
@@ -212,7 +239,13 @@ impl Release<'_> {
                 .unwrap_or(Uploader::Uv),
             notes,
         };
-        let steps = plan::plan(&state, &commands).map_err(|refusals| self.refused(&refusals))?;
+        let steps = match plan::plan(&state, &commands) {
+            Ok(steps) => steps,
+            Err(refused) => {
+                *planned = Some(refused.done);
+                return Err(self.refused(&refused.refusals));
+            }
+        };
         *planned = Some(steps.clone());
         if !steps.iter().any(Step::runs) {
             // Found done on the registries: the journal learns it, for `status`.

@@ -153,8 +153,16 @@ pub fn file_id(name: &str) -> String {
     format!("python:{name}")
 }
 
+/// What refuses a release, with the steps found done on the way (this release's own
+/// files already out make a refusal a stopped release, exit 3).
+#[derive(Debug)]
+pub struct Refused {
+    pub refusals: Vec<Refusal>,
+    pub done: Vec<Step>,
+}
+
 /// The steps that finish the release from `state`, or what refuses it.
-pub fn plan(state: &State, commands: &dyn Commands) -> Result<Vec<Step>, Vec<Refusal>> {
+pub fn plan(state: &State, commands: &dyn Commands) -> Result<Vec<Step>, Refused> {
     use crate::cli::Only;
     let mut refusals = Vec::new();
     let mut steps = Vec::new();
@@ -208,7 +216,10 @@ pub fn plan(state: &State, commands: &dyn Commands) -> Result<Vec<Step>, Vec<Ref
         }
     }
     if !refusals.is_empty() {
-        return Err(refusals);
+        return Err(Refused {
+            refusals,
+            done: steps.into_iter().filter(|s| !s.runs()).collect(),
+        });
     }
     // One side of a release (a CI job) leaves the tag and the GitHub release to the
     // workflow, which makes them once both sides are out.
@@ -619,8 +630,12 @@ mod tests {
         let mut s = state(&case(0, 0, false, false, Github::None));
         s.crates[1].listed = Listed::There(Some("theirs".into()));
         s.files[0].listed = Listed::There(Some("other".into()));
-        let refusals = plan(&s, &Fake).unwrap_err();
+        s.crates[0].listed = Listed::There(Some("ours".into()));
+        let refused = plan(&s, &Fake).unwrap_err();
+        let refusals = refused.refusals;
         assert_eq!(refusals.len(), 2);
+        // Our own crate already out is reported done beside the refusals.
+        assert_eq!(refused.done.len(), 1);
         let text = refusals[0].to_string();
         assert!(text.contains("theirs") && text.contains("ours"), "{text}");
         // What the journal says this release published is done whatever the index says

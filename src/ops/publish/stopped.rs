@@ -167,3 +167,64 @@ fn rerun_command() -> String {
         .to_string();
     crate::redact::redact(&line).into_owned()
 }
+
+/// How long crates.io asks to wait after refusing a new crate with 429 ("Please try
+/// again after Tue, 01 Dec 2026 10:00:00 GMT", as cargo relays it, or a `Retry-After`
+/// in seconds), from the failed step's text and the time now (seconds since the epoch).
+pub fn rate_limit_wait(text: &str, now: i64) -> Option<std::time::Duration> {
+    if !text.contains("429") {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let until = if let Some(at) = lower.find("retry-after:") {
+        let secs: i64 = text[at + 12..].split_whitespace().next()?.parse().ok()?;
+        now + secs
+    } else {
+        let at = lower.find("try again after ")? + 16;
+        http_date(&text[at..])?
+    };
+    Some(std::time::Duration::from_secs(
+        u64::try_from(until - now).unwrap_or(0).max(1),
+    ))
+}
+
+/// `Tue, 01 Dec 2026 10:00:00 GMT` (RFC 9110's IMF-fixdate) as seconds since the epoch.
+fn http_date(text: &str) -> Option<i64> {
+    let words: Vec<&str> = text.split_whitespace().take(5).collect();
+    let [_, day, month, year, time] = words.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = MONTHS
+        .iter()
+        .position(|m| month.to_ascii_lowercase().starts_with(m))?
+        + 1;
+    let date = format!("{year}-{month:02}-{:0>2}", day.trim_end_matches(','));
+    let days = super::state::day_of(&date)?;
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    Some(days * 86_400 + h * 3600 + m * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_says_how_long_to_wait() {
+        let now = http_date("Tue, 01 Dec 2026 10:00:00 GMT").unwrap();
+        let cargo = "the remote server responded with an error (status 429 Too Many Requests): You have published too many new crates in a short period of time. Please try again after Tue, 01 Dec 2026 10:09:30 GMT or email help@crates.io";
+        assert_eq!(
+            rate_limit_wait(cargo, now),
+            Some(std::time::Duration::from_secs(570))
+        );
+        assert_eq!(
+            rate_limit_wait("HTTP 429\nRetry-After: 42", now),
+            Some(std::time::Duration::from_secs(42))
+        );
+        assert_eq!(rate_limit_wait("status 500", now), None);
+        assert_eq!(http_date("2026-12-01"), None);
+    }
+}
