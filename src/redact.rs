@@ -175,6 +175,73 @@ fn percent_decode(text: &str) -> String {
         .into_owned()
 }
 
+/// Lines streamed from a subprocess: a line that ends with the start of a secret (four
+/// characters or more) is held back until the next one shows whether the secret goes on
+/// there, so a token a tool wraps over lines is redacted whole, as in captured output.
+#[derive(Default)]
+pub struct Lines {
+    pending: Vec<String>,
+}
+
+/// At most this many lines are held back (a secret wrapped at a few columns).
+const MAX_HELD: usize = 16;
+
+impl Lines {
+    /// One more line; returns the lines that can be shown now, redacted.
+    pub fn push(&mut self, line: String) -> Vec<String> {
+        self.pending.push(line);
+        let joined = self.pending.join("\n");
+        let found = FOUND.lock().unwrap_or_else(|p| p.into_inner());
+        let held = self.pending.len() < MAX_HELD
+            && known()
+                .values
+                .iter()
+                .chain(&found.values)
+                .any(|secret| ends_with_start_of(&joined, secret));
+        drop(found);
+        if held { Vec::new() } else { self.flush() }
+    }
+
+    /// The lines still held, redacted (at the end of the output).
+    pub fn flush(&mut self) -> Vec<String> {
+        if self.pending.is_empty() {
+            return Vec::new();
+        }
+        let joined = self.pending.join("\n");
+        self.pending.clear();
+        redact(&joined).split('\n').map(str::to_string).collect()
+    }
+}
+
+/// Whether `text` ends with the first four or more characters of `secret` (possibly
+/// already broken over lines), and not with all of it.
+fn ends_with_start_of(text: &str, secret: &str) -> bool {
+    let Some(first) = secret.chars().next() else {
+        return false;
+    };
+    let window = text.len().saturating_sub(secret.len() * 4 + 64);
+    text.char_indices()
+        .filter(|&(i, c)| i >= window && c == first)
+        .any(|(i, _)| {
+            let mut want = secret.chars().peekable();
+            let mut matched = 0;
+            let mut rest = text[i..].chars().peekable();
+            while let Some(c) = rest.next() {
+                if matched > 0 && (c == '\n' || c == '\r') {
+                    while rest.peek().is_some_and(|c| c.is_whitespace()) {
+                        rest.next();
+                    }
+                    continue;
+                }
+                if want.next() != Some(c) {
+                    return false;
+                }
+                matched += 1;
+            }
+            matched >= MIN_SECRET_LEN && want.peek().is_some()
+        })
+}
+
 /// `text` with every secret replaced by `***`.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let found = FOUND.lock().unwrap_or_else(|p| p.into_inner());
@@ -265,25 +332,40 @@ fn scrub_shapes(text: &str) -> Cow<'_, str> {
     out
 }
 
-/// `Authorization: Basic dXNlcjpwdw==` -> `Authorization: Basic ***`.
+/// `Authorization: Basic dXNlcjpwdw==` -> `Authorization: Basic ***`: the credential
+/// alone, so a header quoted inside JSON or a log line keeps the text around it.
 fn scrub_header(line: &str) -> String {
     let lower = line.to_ascii_lowercase();
     let Some(at) = lower.find("authorization:") else {
         return line.to_string();
     };
-    let value_at = at + "authorization:".len();
-    let value = &line[value_at..];
-    let trimmed = value.trim_start();
-    let lead = &value[..value.len() - trimmed.len()];
-    let (scheme, credential) = match trimmed.split_once(' ') {
-        Some((scheme, rest)) if !rest.trim().is_empty() => (format!("{scheme} "), rest),
-        _ => (String::new(), trimmed),
+    let is_token = |c: char| c.is_ascii_alphanumeric() || "+/=._~-".contains(c);
+    let token_end = |from: usize| {
+        line[from..]
+            .find(|c: char| !is_token(c))
+            .map_or(line.len(), |i| from + i)
     };
-    if credential.trim().is_empty() || credential.trim() == "***" {
+    let skip_blanks = |from: usize| {
+        line[from..]
+            .find(|c: char| c != ' ' && c != '\t')
+            .map_or(line.len(), |i| from + i)
+    };
+    let first = skip_blanks(at + "authorization:".len());
+    let first_end = token_end(first);
+    // `Basic xxx` / `Bearer xxx`: the second word is the credential; else the first.
+    let second = skip_blanks(first_end);
+    if line[second..].starts_with("***") {
         return line.to_string();
     }
-    let newline = if line.ends_with('\n') { "\n" } else { "" };
-    format!("{}{lead}{scheme}***{newline}", &line[..value_at])
+    let (start, end) = if second > first_end && token_end(second) > second {
+        (second, token_end(second))
+    } else {
+        (first, first_end)
+    };
+    if start == end || &line[start..end] == "***" {
+        return line.to_string();
+    }
+    format!("{}***{}", &line[..start], &line[end..])
 }
 
 #[cfg(test)]
@@ -345,6 +427,18 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_wrapped_in_streamed_lines_is_held_back_and_redacted() {
+        assert!(ends_with_start_of("x\ncanary-", "canary-split-token"));
+        assert!(ends_with_start_of("canary-\nspl", "canary-split-token"));
+        assert!(!ends_with_start_of("a line\ncan", "canary-split-token"));
+        assert!(!ends_with_start_of(
+            "canary-split-token",
+            "canary-split-token"
+        ));
+        assert!(!ends_with_start_of("canary-other", "canary-split-token"));
+    }
+
+    #[test]
     fn url_passwords_and_authorization_headers_are_scrubbed_by_shape() {
         assert_eq!(
             scrub_shapes("uv publish --publish-url http://alice:s3cr%40t@127.0.0.1:8080/ x"),
@@ -355,6 +449,11 @@ mod tests {
             "> Authorization: Basic ***\n< 200"
         );
         assert_eq!(scrub_shapes("authorization: tok123"), "authorization: ***");
+        // Inside a JSON string the quote and the rest of the line stay.
+        assert_eq!(
+            scrub_shapes("  \"err\": \"Authorization: Basic YWxpY2U6czNjcg== sent\",\n"),
+            "  \"err\": \"Authorization: Basic *** sent\",\n"
+        );
         assert!(matches!(
             scrub_shapes("ssh://git@github.com/x https://example.com/a:b@c"),
             Cow::Borrowed(_)
