@@ -464,7 +464,8 @@ impl Rig {
 /// (it fails while `$FAULTS_STATE/broken` exists), `release upload` attaches files,
 /// `release edit --draft=false` publishes it, `release view` shows it as JSON (draft flag,
 /// assets) or fails when there is none. The state is `$FAULTS_STATE/release`: the draft
-/// flag on its first line, then one asset name a line. Calls that succeed are logged in
+/// flag on its first line, then one asset name a line, made whole at once (a kill of the
+/// tool never leaves a half-made release that GitHub would not show). Calls that succeed are logged in
 /// `$FAULTS_STATE/gh.log`. The script is the same for every row, in one folder: `PATH`
 /// stays the same, so cargo does not rebuild pyo3 (its build script watches `PATH`).
 fn gh_dir() -> PathBuf {
@@ -476,7 +477,8 @@ attach() { for f in "$@"; do case "$f" in *.whl|*.tar.gz) basename "$f" >> "$sta
 case "$1 $2" in
   'release create')
     [ -e "$FAULTS_STATE/broken" ] && { echo 'HTTP 502: Bad Gateway (test)' >&2; exit 1; }
-    case " $* " in *' --draft '*|*' --draft=true '*) echo true ;; *) echo false ;; esac > "$state"
+    case " $* " in *' --draft '*|*' --draft=true '*) echo true ;; *) echo false ;; esac > "$state.new"
+    mv "$state.new" "$state"
     attach "$@" ;;
   'release upload') attach "$@" ;;
   'release edit') case " $* " in *' --draft=false '*) sed -i '1s/.*/false/' "$state" ;; esac ;;
