@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 source scripts/tools.sh
 
 cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked "$@"
+cargo clippy --all-targets --locked --features test-hooks -- -D warnings
+# The test hooks (a pause in the write phase) are compiled in for the tests only.
+cargo test --locked --features test-hooks "$@"

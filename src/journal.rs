@@ -186,7 +186,7 @@ mod tests {
         assert!(!j.built_from(Some("abc"), "other"));
         assert_eq!(j.done.len(), 1, "steps done stay done");
 
-        std::fs::write(&path, r#"{"format": 99}"#).unwrap();
+        crate::exec::fs::write_atomic(&path, br#"{"format": 99}"#).unwrap();
         assert!(Journal::load(&path).is_err());
     }
 
@@ -194,7 +194,7 @@ mod tests {
     fn sha256_of_a_known_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("x");
-        std::fs::write(&file, "abc").unwrap();
+        crate::exec::fs::write_atomic(&file, b"abc").unwrap();
         assert_eq!(
             sha256_file(&file).unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -26,6 +26,11 @@ use clap::Parser as _;
 
 /// Runs the program on `args` and returns the exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
+    // A password in an argument (`--publish-url https://user:pass@...`) is redacted in
+    // every shape from the start, before anything can print it.
+    for arg in args.iter().filter_map(|a| a.to_str()) {
+        redact::learn_urls(arg);
+    }
     let cli = match cli::Cli::try_parse_from(cli::normalize(args)) {
         Ok(cli) => cli,
         Err(err) => {

@@ -3,6 +3,8 @@
 //! must stop cleanly: the expected exit code, a message naming the file (and line where
 //! there is one), no panic, and every file byte-identical afterwards.
 #![cfg(unix)]
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 
 mod support;
 

@@ -3,6 +3,8 @@
 //! Dry runs and every refusal leave the tree byte-identical; real bumps are
 //! snapshotted as `git diff` (or the changed file) and then checked with
 //! `sync --check`, `cargo metadata --locked` and `cargo build --offline --locked`.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use std::path::Path;
@@ -1032,6 +1034,7 @@ fn bad_date_is_refused() {
 
 /// The files of the plan, in the order the executor writes them (the order of
 /// the dry-run diff).
+#[cfg(feature = "test-hooks")]
 fn plan_order(fixture: &Fixture, args: &[&str]) -> Vec<String> {
     let mut all = args.to_vec();
     all.push("--dry-run");
@@ -1044,7 +1047,7 @@ fn plan_order(fixture: &Fixture, args: &[&str]) -> Vec<String> {
         .collect()
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "test-hooks"))]
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -1056,6 +1059,7 @@ fn set_mode(path: &Path, mode: u32) {
 /// read-only while the first file is being replaced.)
 #[cfg(unix)]
 #[test]
+#[cfg(feature = "test-hooks")]
 fn a_failed_last_write_restores_every_other_file() {
     let fixture = Fixture::new("shape4-wsinh");
     let order = plan_order(&fixture, &["minor"]);
@@ -1081,6 +1085,7 @@ fn a_failed_last_write_restores_every_other_file() {
 /// Ctrl-C between two renames: the files already replaced are restored.
 #[cfg(unix)]
 #[test]
+#[cfg(feature = "test-hooks")]
 fn interrupt_during_the_writes_restores_every_file() {
     let fixture = Fixture::new("shape4-wsinh");
     let before = fixture.tree();

@@ -6,6 +6,8 @@
 //! output is the same list with the changed slots holding the new version, so the check
 //! compares whole texts: any other byte that moved would show. (`update_requirements` and
 //! the changelog splice have their own property tests beside their code.)
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 use std::collections::BTreeSet;
 
 use cargo_pyrelease::edit::toml::{

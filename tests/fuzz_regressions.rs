@@ -1,6 +1,8 @@
 //! Every input a fuzz target ever failed on (`fuzz/regressions/<target>/`), run through
 //! the same checks as the targets (`fuzz/checks.rs`) in the default `cargo test`, so a
 //! fixed finding stays fixed without nightly or libFuzzer.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 #[path = "../fuzz/checks.rs"]
 mod checks;
 

@@ -10,7 +10,10 @@
 //!   `verify`, and `--dry-run` refuse (their view would be wrong), and the next `bump`
 //!   or `sync` first restores every file from the journal; so a re-run of the same bump
 //!   gives exactly the release an uninterrupted one gives.
-#![cfg(unix)]
+// The write phase is paused by a test hook, compiled only with `--features test-hooks`.
+#![cfg(all(unix, feature = "test-hooks"))]
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 
 mod support;
 
@@ -149,4 +152,28 @@ fn sync_repairs_a_killed_bump() {
     assert_same_tree(&old, &fixture.tree(), "sync after a killed bump");
     let status = fixture.run(&["status"]);
     assert_eq!(status.code, 0, "{}", status.render(&fixture.root));
+}
+
+/// One release at a time: a second `bump` while the first is in its write phase waits a
+/// moment, then refuses with the first's pid; a reader that finds the first's write
+/// journal says another run is writing, rather than taking it for a crash; the first
+/// finishes, and every file is at its new version.
+#[test]
+fn a_second_bump_while_one_writes_refuses_and_the_tree_stays_whole() {
+    let (_, new) = reference();
+    let fixture = Fixture::new(FIXTURE);
+    // Long enough pauses that the first still holds the lock when the second gives up.
+    let mut first = Paused::start(&fixture, BUMP, 2_000);
+    first.wait_for(1);
+    let busy = format!("another cargo-pyrelease is running (pid {})", first.id());
+    for args in [BUMP, &["status"]] {
+        let out = fixture.run(args);
+        let text = out.render(&fixture.root);
+        assert_eq!(out.code, 1, "{args:?} while a bump writes: {text}");
+        assert!(out.stderr.contains(&busy), "{text}");
+        assert!(!out.stderr.contains("cut short"), "{text}");
+    }
+    let first = first.finish();
+    assert_eq!(first.code, 0, "{}", first.render(&fixture.root));
+    assert_same_tree(&new, &fixture.tree(), "two bumps at once");
 }

@@ -1,5 +1,7 @@
 //! `notes`: a version's changelog section with the registry links of both packages,
 //! as Markdown, JSON or an announcement. Read-only: the tree never changes.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use support::{Fixture, assert_same_tree, snapshot};

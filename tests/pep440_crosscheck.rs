@@ -4,6 +4,8 @@
 //!
 //! Needs `python3` with `packaging` importable (pip's vendored copy is enough). Without it the
 //! test fails rather than skips: a silently skipped cross-check checks nothing.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 
 use std::io::Write;
 use std::process::{Command, Stdio};

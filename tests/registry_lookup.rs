@@ -4,6 +4,8 @@
 //!
 //! pypiserver is taken from PATH, else installed once into `target/tools/venv` (the folder
 //! `scripts/test.sh` also uses), so a second run costs nothing.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 
 use std::fs;
 use std::io::{Read as _, Write as _};

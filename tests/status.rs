@@ -1,5 +1,7 @@
 //! `status` on every fixture shape, human and JSON, snapshotted; the tree is
 //! never touched.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use support::{Fixture, snapshot};

@@ -1,5 +1,7 @@
 //! `sync`: Cargo's version into every other spot. `--check` and `--dry-run`
 //! never touch the tree; a plain `sync` fixes exactly the spots that differ.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use support::{Fixture, assert_same_tree, snapshot};

@@ -1,5 +1,7 @@
 //! `verify`: one case per finding id. Each case starts from a fixture, breaks
 //! one thing, commits it, and must produce exactly that new finding id.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,8 @@
 //! `verify` without `--offline`, against real servers on 127.0.0.1: a sparse
 //! cargo index (`python3 -m http.server`) and a PyPI-compatible index
 //! (pypiserver). Nothing here reaches crates.io or PyPI.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use std::collections::BTreeSet;

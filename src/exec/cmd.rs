@@ -169,10 +169,17 @@ impl Cmd {
             std::thread::spawn(move || {
                 use std::io::BufRead as _;
                 let mut tail = Vec::new();
+                // Lines that may start a wrapped secret wait for the next one.
+                let mut shown = crate::redact::Lines::default();
                 for line in std::io::BufReader::new(pipe).lines() {
                     let Ok(line) = line else { break };
-                    crate::shell::emit(&line);
+                    for ready in shown.push(line.clone()) {
+                        crate::shell::emit(&ready);
+                    }
                     tail.push(line);
+                }
+                for ready in shown.flush() {
+                    crate::shell::emit(&ready);
                 }
                 tail
             })

@@ -7,7 +7,10 @@
 //! before the first rename the executor records every file's old and new text in a journal
 //! in the folder holding them all, and removes it when the renames are done or rolled back.
 //! A journal found by the next writing command means a write was cut short: that command
-//! first puts every journaled file back to its old text, then runs as asked.
+//! first puts every journaled file back to its old text, then runs as asked. Every writing
+//! command holds the project's lock (`lock.rs`) before it looks for a journal, and a
+//! reading one that finds a journal while another run holds the lock says so: the journal
+//! of a run in progress is never taken for a crashed one.
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -85,6 +88,10 @@ pub fn recover(manifest_path: Option<&Path>, write: bool, shell: &Shell) -> anyh
     else {
         return Ok(());
     };
+    // The journal of a run that is writing now (it holds the lock) is not a crash.
+    if let Some(busy) = super::lock::busy_elsewhere(manifest_path)? {
+        return Err(busy);
+    }
     if !write {
         return Err(Failure::usage(format!(
             "a cargo-pyrelease write was cut short (journal `{}`): some files may have the new version, others the old",

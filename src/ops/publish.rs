@@ -27,6 +27,7 @@ use crate::registry::{Targets, normalize_python_name as normalize};
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
+    crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let targets = Targets::resolve(&project, &args.registries.overrides())?;

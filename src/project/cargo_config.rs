@@ -79,16 +79,14 @@ mod tests {
     fn nearest_config_file_wins() {
         let dir = tempfile::tempdir().unwrap();
         let inner = dir.path().join("a/b");
-        std::fs::create_dir_all(inner.join(".cargo")).unwrap();
-        std::fs::create_dir_all(dir.path().join(".cargo")).unwrap();
-        std::fs::write(
-            dir.path().join(".cargo/config.toml"),
-            "[registries.corp-reg]\nindex = \"sparse+https://outer/\"\n",
+        crate::exec::fs::write_atomic(
+            &dir.path().join(".cargo/config.toml"),
+            b"[registries.corp-reg]\nindex = \"sparse+https://outer/\"\n",
         )
         .unwrap();
-        std::fs::write(
-            inner.join(".cargo/config.toml"),
-            "registries.corp-reg.index = \"https://inner/index.git\"\n",
+        crate::exec::fs::write_atomic(
+            &inner.join(".cargo/config.toml"),
+            b"registries.corp-reg.index = \"https://inner/index.git\"\n",
         )
         .unwrap();
         assert_eq!(

@@ -215,7 +215,11 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
             "allow" => config.allow = strings(key, item)?,
             "allow-branch" => config.allow_branch = strings(key, item)?,
             "crates-index" => config.crates_index = Some(string(key, item)?),
-            "index-url" => config.index_url = Some(string(key, item)?),
+            "index-url" => {
+                let url = string(key, item)?;
+                crate::redact::learn_urls(&url);
+                config.index_url = Some(url);
+            }
             "publish-url" => config.publish_url = Some(string(key, item)?),
             "registry" => config.registry = Some(string(key, item)?),
             "gates" => config.gates = Some(strings(key, item)?),

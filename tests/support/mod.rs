@@ -1,6 +1,7 @@
 //! Test support: fixture copies, running the real binary, snapshots, tree hashes.
 #![allow(dead_code)]
 
+pub mod proxy;
 pub mod replay;
 pub mod servers;
 pub mod tools;
@@ -181,6 +182,48 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
             files.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
+}
+
+/// Every file below `dir`, at any depth, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push(entry.path()),
+                Ok(_) => files.push(entry.path()),
+                Err(_) => {}
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A release run of `testdata/e2e` on this machine: `extra` and maturin's folder first on
+/// `PATH`, the uv cache and the cargo target folder shared by every such run (pyo3
+/// compiles once), and none of the variables that would point it elsewhere.
+pub fn release_env<'a>(cmd: &'a mut Command, extra: &[PathBuf]) -> &'a mut Command {
+    let path = std::env::join_paths(
+        extra
+            .iter()
+            .cloned()
+            .chain([tools::tool("maturin").parent().unwrap().to_path_buf()])
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    cmd.env("PATH", path)
+        .env("UV_CACHE_DIR", servers::tools_dir().join("uv-cache"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target"),
+        )
+        .env_remove("PIP_FIND_LINKS")
+        .env_remove("GITHUB_REF_TYPE")
+        .env_remove("GITHUB_REF_NAME")
+        .env_remove("CARGO_PYRELEASE_CRATES_INDEX")
+        .env_remove("CARGO_PYRELEASE_PYPI_SIMPLE")
 }
 
 pub fn git_env() -> Vec<(&'static str, &'static str)> {

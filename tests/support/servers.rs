@@ -187,7 +187,7 @@ impl Registries {
             .prefix("registries-")
             .tempdir()
             .unwrap();
-        let cargo = start_estuary(dir.path());
+        let cargo = start_estuary(dir.path(), |port| format!("http://127.0.0.1:{port}"));
         let pypi = start_pypi(dir.path(), &dir.path().join("pkgs"));
         Self { dir, cargo, pypi }
     }
@@ -214,7 +214,9 @@ impl Registries {
     }
 }
 
-fn start_estuary(dir: &Path) -> Server {
+/// estuary keeping its crates and index in `dir`; `base_url(port)` is the address it
+/// tells cargo to use (its own, or that of a proxy in front of it).
+pub fn start_estuary(dir: &Path, base_url: impl Fn(u16) -> String) -> Server {
     let program = estuary();
     let (crates, index) = (dir.join("est/crates"), dir.join("est/index"));
     start_server(
@@ -223,7 +225,7 @@ fn start_estuary(dir: &Path) -> Server {
         |port| {
             let mut cmd = Command::new(&program);
             cmd.arg("--base-url")
-                .arg(format!("http://127.0.0.1:{port}"))
+                .arg(base_url(port))
                 .arg("--crate-dir")
                 .arg(&crates)
                 .arg("--index-dir")
