@@ -4,6 +4,8 @@
 //! one changes its signature and one is added, on both sides. `bump`, `bump auto` and `verify`
 //! compare with what is published: cargo-semver-checks for the crate, the wheel's surface for
 //! the Python module.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use std::path::{Path, PathBuf};

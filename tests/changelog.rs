@@ -2,6 +2,8 @@
 //! style read and written back in its own spelling by `bump`, found by `notes` and
 //! `verify`; a section written from commits where there is no Unreleased; a pre-release
 //! cycle gathered into its final release; a Python package's own changelog.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use support::{Fixture, Output, assert_same_tree, finding_ids, snapshot};

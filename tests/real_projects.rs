@@ -2,6 +2,8 @@
 //! reproduce its shape (see docs/real-projects.md for the table), with `status --format
 //! json`, `bump minor --dry-run` and `verify --offline` snapshotted in one file per project
 //! under `tests/snapshots/real/`. Nothing may change a file of the tree.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use support::{Fixture, snapshot};

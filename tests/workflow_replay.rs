@@ -3,6 +3,8 @@
 //! (see `support::replay` for what stands in for GitHub). Every scenario ends with
 //! the crate and the Python files on their registries exactly once, or with a refusal
 //! before anything is published.
+// Integration tests write fixtures and start servers and tools directly.
+#![allow(clippy::disallowed_methods)]
 mod support;
 
 use std::collections::BTreeMap;

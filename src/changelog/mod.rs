@@ -286,27 +286,28 @@ mod tests {
 
     #[test]
     fn locate_prefers_the_nearest_folder() {
-        let dir = std::env::temp_dir().join(format!("pyrelease-changelog-{}", std::process::id()));
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().to_path_buf();
         let py = dir.join("py-foo");
-        std::fs::create_dir_all(dir.join("docs")).unwrap();
-        std::fs::create_dir_all(&py).unwrap();
+        let write = |path: std::path::PathBuf| {
+            crate::exec::fs::write_atomic(&path, b"## 1.0.0\n").unwrap();
+        };
         assert_eq!(locate([dir.as_path()]), None);
-        std::fs::write(dir.join("docs/release-notes.md"), "## 1.0.0\n").unwrap();
+        write(dir.join("docs/release-notes.md"));
         assert_eq!(
             locate([dir.as_path()]),
             Some(dir.join("docs/release-notes.md"))
         );
-        std::fs::write(dir.join("HISTORY.md"), "## 1.0.0\n").unwrap();
+        write(dir.join("HISTORY.md"));
         assert_eq!(locate([dir.as_path()]), Some(dir.join("HISTORY.md")));
         assert_eq!(
             locate([py.as_path(), dir.as_path()]),
             Some(dir.join("HISTORY.md"))
         );
-        std::fs::write(py.join("CHANGELOG.md"), "## 1.0.0\n").unwrap();
+        write(py.join("CHANGELOG.md"));
         assert_eq!(
             locate([py.as_path(), dir.as_path()]),
             Some(py.join("CHANGELOG.md"))
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

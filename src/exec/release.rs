@@ -18,6 +18,20 @@ pub trait Hooks {
     fn done(&mut self, step: &Step, how: &str) -> anyhow::Result<()>;
 }
 
+/// An irreversible step whose command failed: it may have done part of its work (cargo
+/// publishes crates one after the other; an upload can be stored and the answer lost).
+#[derive(Debug)]
+pub struct Attempted {
+    pub ids: Vec<String>,
+    pub what: String,
+}
+
+impl std::fmt::Display for Attempted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` did not finish", self.what)
+    }
+}
+
 impl Executor<'_> {
     pub fn release(&self, steps: &[Step], hooks: &mut dyn Hooks) -> anyhow::Result<()> {
         let irreversible: Vec<&Step> = steps
@@ -55,7 +69,19 @@ impl Executor<'_> {
                     self.shell.status(step.verb, &step.what);
                     self.shell.verbose(format!("     Running `{cmd}`"));
                     let _spinner = self.shell.spinner(step.verb, &step.what);
-                    cmd.run(verbose)?;
+                    let ran = cmd.run(verbose);
+                    if step.effect == Effect::Irreversible {
+                        // Whatever the command did before it failed may be out: the caller
+                        // asks the registries, and needs to know which step it was.
+                        ran.map_err(|err| {
+                            err.context(Attempted {
+                                ids: step.ids.clone(),
+                                what: format!("{} {}", step.verb.to_lowercase(), step.what),
+                            })
+                        })?;
+                    } else {
+                        ran?;
+                    }
                     if step.effect == Effect::Irreversible {
                         hooks.done(step, &cmd.to_string())?;
                     }

@@ -19,7 +19,18 @@ impl Release<'_> {
             Ok(Refused(failure)) => return failure.into(),
             Err(err) => err,
         };
-        self.recheck(journal, steps.unwrap_or_default());
+        let unanswered = self.recheck(journal, steps.unwrap_or_default());
+        // What the failed step may have put out but the registries could not be asked
+        // about: not "nothing happened" (exit 1), but a release to finish (exit 3).
+        let attempted = err
+            .downcast_ref::<crate::exec::release::Attempted>()
+            .map(|a| a.ids.clone())
+            .unwrap_or_default();
+        let unknown: Vec<String> = unanswered
+            .into_iter()
+            .filter(|id| attempted.contains(id) && !journal.is_done(id))
+            .map(|id| describe(&id, self.targets))
+            .collect();
         let _ = journal.save(self.journal_path);
         let done = |id: &str| journal.is_done(id);
         let mut out = Vec::new();
@@ -41,9 +52,10 @@ impl Release<'_> {
         let published = out
             .iter()
             .any(|l| l.starts_with("crate ") || l.starts_with("file "));
-        if !published {
+        if !published && unknown.is_empty() {
             return err;
         }
+        left.retain(|l| !unknown.contains(l));
         let version = &self.project.version;
         let list = |title: &str, lines: &[String]| {
             let mut text = format!("\n  {title}:");
@@ -59,7 +71,14 @@ impl Release<'_> {
                 self.project.primary().name,
                 list("out", &out),
                 list("not yet", &left)
-            ),
+            ) + &if unknown.is_empty() {
+                String::new()
+            } else {
+                list(
+                    "maybe out (the registry could not be asked after the step failed)",
+                    &unknown,
+                )
+            },
             location: Some(crate::error::Location {
                 file: self.journal_path.to_path_buf(),
                 line: None,
@@ -77,8 +96,9 @@ impl Release<'_> {
     /// After a failed step, asks the registries again (fresh: a new clone of a git
     /// index) which of its crates and files went out anyway (cargo publishes one crate
     /// after the other; an upload can store a file and die before answering), and records
-    /// those of this release's bytes. Unanswered look-ups leave the journal as it is.
-    fn recheck(&self, journal: &mut Journal, steps: &[Step]) {
+    /// those of this release's bytes. Unanswered look-ups leave the journal as it is and
+    /// are returned.
+    fn recheck(&self, journal: &mut Journal, steps: &[Step]) -> Vec<String> {
         let pending: Vec<&String> = steps
             .iter()
             .filter(|s| s.runs())
@@ -100,13 +120,19 @@ impl Release<'_> {
                 .map(|a| a.sha256.clone())
         };
         let mut found = Vec::new();
+        let mut unanswered = Vec::new();
         for id in pending {
             let there = match id.split_once(':') {
-                Some(("crate", name)) => self.targets.crates.versions(name).ok().and_then(|vs| {
-                    vs.into_iter()
+                Some(("crate", name)) => match self.targets.crates.versions(name) {
+                    Err(_) => {
+                        unanswered.push(id.clone());
+                        None
+                    }
+                    Ok(vs) => vs
+                        .into_iter()
                         .find(|v| v.version == self.project.version)
-                        .map(|v| (v.cksum, ours(name, true)))
-                }),
+                        .map(|v| (v.cksum, ours(name, true))),
+                },
                 Some(("python", file)) => {
                     let stem = file.split('-').next().unwrap_or_default();
                     let package = self
@@ -115,10 +141,17 @@ impl Release<'_> {
                         .iter()
                         .map(|p| self.project.dist_name(p))
                         .find(|n| normalize(n) == normalize(stem));
-                    package
-                        .and_then(|p| self.targets.python.listed(&p).ok())
-                        .and_then(|files| files.into_iter().find(|f| f.filename == file))
-                        .map(|f| (f.sha256, ours(file, false)))
+                    match package.map(|p| self.targets.python.listed(&p)) {
+                        Some(Err(_)) => {
+                            unanswered.push(id.clone());
+                            None
+                        }
+                        Some(Ok(files)) => files
+                            .into_iter()
+                            .find(|f| f.filename == file)
+                            .map(|f| (f.sha256, ours(file, false))),
+                        None => None,
+                    }
                 }
                 _ => None,
             };
@@ -131,6 +164,7 @@ impl Release<'_> {
         for id in found {
             journal.mark(id, "found on the registry after the step failed");
         }
+        unanswered
     }
 }
 
