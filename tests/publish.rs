@@ -582,7 +582,9 @@ fn expect_says(out: &Output, text: &str) {
 /// A release whose Python index dies right after the crates went out.
 fn stop_before_the_upload(release: &Release) -> Output {
     let mut cmd = release.publish_command(&["--no-gates"]);
-    let kill = format!("kill {}", release.registries.pypi.child.id());
+    // SIGKILL, not SIGTERM: a server shutting down gracefully can still take the upload
+    // that follows at once, and the test would not stop where it says.
+    let kill = format!("kill -KILL {}", release.registries.pypi.child.id());
     cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
     let stopped = output(cmd);
     assert_no_canary(&stopped);
