@@ -59,6 +59,11 @@ fn the_wheel_installs_a_working_cargo_subcommand() {
     }
     // The build shares cargo's target folder, so it reuses what `cargo test` compiled
     // where the features agree (dev-dependencies can unify others in).
+    // With the features of this test run: the build writes the binary the other test
+    // binaries run (`CARGO_BIN_EXE_cargo-pyrelease`), which must keep its test hooks.
+    if cfg!(feature = "test-hooks") {
+        maturin.args(["--features", "test-hooks"]);
+    }
     check(&mut maturin);
     let wheel = std::fs::read_dir(&wheels)
         .unwrap()
