@@ -35,6 +35,9 @@ cd "$work/example"
 git init -q -b main && git add -A
 git -c user.name=demo -c user.email=demo@example.invalid commit -qm "example project"
 export CARGO_REGISTRIES_LOCAL_INDEX="http://127.0.0.1:$reg_port/git/index"
+# The dry run checks that a real run could upload (credentials for both sides). These
+# local servers take any credentials: estuary any token, pypiserver (`-a . -P .`) anyone.
+export CARGO_REGISTRIES_LOCAL_TOKEN=demo UV_PUBLISH_USERNAME=demo UV_PUBLISH_PASSWORD=demo
 # Builds share the repository's target folder, so a second demo run is quick.
 export CARGO_TARGET_DIR="$repo/target/demo"
 echo "\$ cargo pyrelease status"
