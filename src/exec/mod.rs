@@ -29,6 +29,13 @@ pub enum Mode {
     Execute,
 }
 
+impl Mode {
+    /// The mode a command's `--dry-run` flag asks for: the one place the flag is read.
+    pub fn of(dry_run: bool) -> Self {
+        if dry_run { Self::DryRun } else { Self::Execute }
+    }
+}
+
 static WRITING: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 

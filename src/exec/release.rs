@@ -33,7 +33,15 @@ impl std::fmt::Display for Attempted {
 }
 
 impl Executor<'_> {
-    pub fn release(&self, steps: &[Step], hooks: &mut dyn Hooks) -> anyhow::Result<()> {
+    /// Runs `steps`; ends with the release's closing line: `Checked SUBJECT (dry run ...)`
+    /// or `Published SUBJECT (journal: ...)`.
+    pub fn release(
+        &self,
+        steps: &[Step],
+        hooks: &mut dyn Hooks,
+        subject: &str,
+        journal: &str,
+    ) -> anyhow::Result<()> {
         let irreversible: Vec<&Step> = steps
             .iter()
             .filter(|s| s.runs() && s.effect == Effect::Irreversible)
@@ -87,6 +95,15 @@ impl Executor<'_> {
                     }
                 }
             }
+        }
+        match self.mode {
+            Mode::DryRun => self.shell.status(
+                "Checked",
+                format!("{subject} (dry run: nothing was published)"),
+            ),
+            Mode::Execute => self
+                .shell
+                .status("Published", format!("{subject} (journal: {journal})")),
         }
         Ok(())
     }

@@ -33,11 +33,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Resul
     for what in &init.disabled {
         shell.status("Removing", format!("the publishing jobs of {what}"));
     }
-    let mode = if *dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Execute
-    };
+    let mode = Mode::of(*dry_run);
     Executor { mode, shell }.apply(&init.plan)?;
     shell.out(init.setup.render());
     if *dry_run {

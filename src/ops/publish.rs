@@ -272,34 +272,20 @@ impl Release<'_> {
         if self.targets.registry.is_none() {
             self.new_crate_limit(&steps, &listing);
         }
-        let mode = if args.dry_run {
-            Mode::DryRun
-        } else {
-            Mode::Execute
-        };
+        let mode = Mode::of(args.dry_run);
         let mut hooks = hooks::Record {
             journal,
             path: self.journal_path,
             ask: !args.yes,
             release: self,
         };
+        let subject = format!("{} {}", project.primary().name, project.version);
+        let journal_shown = project.rel(self.journal_path);
         Executor {
             mode,
             shell: self.shell,
         }
-        .release(&steps, &mut hooks)?;
-        let what = match mode {
-            Mode::DryRun => "dry run: nothing was published".to_string(),
-            Mode::Execute => format!("journal: {}", project.rel(self.journal_path)),
-        };
-        let verb = match mode {
-            Mode::DryRun => "Checked",
-            Mode::Execute => "Published",
-        };
-        self.shell.status(
-            verb,
-            format!("{} {} ({what})", project.primary().name, project.version),
-        );
+        .release(&steps, &mut hooks, &subject, &journal_shown)?;
         Ok(0)
     }
 

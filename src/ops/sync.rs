@@ -30,11 +30,7 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
         ));
         return Ok(1);
     }
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Execute
-    };
+    let mode = Mode::of(args.dry_run);
     Executor { mode, shell }.apply(&plan)?;
     if args.dry_run {
         shell.warn("aborting sync due to dry run; nothing was changed");

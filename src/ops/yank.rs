@@ -86,11 +86,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
             ));
         }
     }
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Execute
-    };
+    let mode = Mode::of(args.dry_run);
     for (what, cmd) in &steps {
         Executor { mode, shell }.run("Yanking", what, cmd)?;
     }
