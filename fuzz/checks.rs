@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use cargo_pyrelease::changelog::{ReleaseEdit, SectionKind, parse, release, section_text};
-use cargo_pyrelease::edit::toml::{
+use cargo_pyrelease::toml::{
     by_name, set_lock_versions, set_package_version, set_pyproject_version, set_uv_lock_version,
     set_workspace_version, update_requirements,
 };

@@ -18,6 +18,7 @@ pub mod redact;
 pub mod registry;
 pub mod render;
 pub mod shell;
+pub mod toml;
 pub mod version;
 
 use std::ffi::OsString;

@@ -10,7 +10,7 @@
 #![allow(clippy::disallowed_methods)]
 use std::collections::BTreeSet;
 
-use cargo_pyrelease::edit::toml::{
+use cargo_pyrelease::toml::{
     set_lock_versions, set_package_version, set_pyproject_version, set_workspace_version,
 };
 use proptest::prelude::*;

@@ -177,7 +177,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
             // maturin takes everything from Cargo.toml: the crate checks cover it.
             continue;
         }
-        let Ok(doc) = crate::edit::toml::parse_document(package.text.as_str()) else {
+        let Ok(doc) = crate::toml::parse_document(package.text.as_str()) else {
             continue;
         };
         let Some(table) = table_at(doc.as_table() as &dyn TableLike, &["project"]) else {

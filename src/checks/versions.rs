@@ -152,7 +152,7 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
             return;
         }
     };
-    let doc = match crate::edit::toml::parse_document(text.as_str()) {
+    let doc = match crate::toml::parse_document(text.as_str()) {
         Ok(doc) => doc,
         Err(err) => {
             f.error(

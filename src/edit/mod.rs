@@ -2,7 +2,6 @@
 pub mod config_block;
 pub mod pattern;
 pub mod precommit;
-pub mod toml;
 
 use std::path::PathBuf;
 

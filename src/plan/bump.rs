@@ -3,13 +3,13 @@ use std::collections::BTreeSet;
 
 use crate::changelog::commits::Commit;
 use crate::changelog::{ReleaseEdit, section_text};
-use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
 use crate::plan::spots::{Spelled, python_pins, python_spots, toml_error};
 use crate::plan::{EditSet, Plan, Step};
 use crate::project::git::GitState;
 use crate::project::{Project, VersionSource};
+use crate::toml as tomledit;
 use crate::version::{self, PreKind, Target};
 
 #[derive(Debug, Clone)]

@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::plan::EditSet;
 use crate::project::Project;
 use crate::project::config::Spelling;
 use crate::project::pyproject::PyVersion;
+use crate::toml as tomledit;
 
 /// The two spellings of the version being written.
 pub struct Spelled<'a> {

@@ -473,7 +473,7 @@ fn package_field(manifest: &Path, key: &str) -> Option<String> {
 /// The string at `keys` (tables, then the key) of a manifest, read without cargo.
 fn manifest_string(manifest: &Path, keys: &[&str]) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
-    let doc: toml_edit::Document<String> = crate::edit::toml::parse_document(text).ok()?;
+    let doc: toml_edit::Document<String> = crate::toml::parse_document(text).ok()?;
     let (key, tables) = keys.split_last()?;
     let table = config::table_at(doc.as_table() as &dyn toml_edit::TableLike, tables)?;
     table.get(key)?.as_str().map(str::to_string)

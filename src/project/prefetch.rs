@@ -71,7 +71,7 @@ impl Prefetch {
 
 fn parse(path: &Path) -> Option<(String, Document<String>)> {
     let text = crate::exec::fs::read_text(path).ok()?;
-    let doc = crate::edit::toml::parse_document(text.clone()).ok()?;
+    let doc = crate::toml::parse_document(text.clone()).ok()?;
     Some((text, doc))
 }
 
