@@ -99,7 +99,7 @@ fn tables_in(t: &Table) -> Vec<isize> {
 
 fn table(block: &Block, position: isize) -> Table {
     let mut t = Table::new();
-    t.set_position(position);
+    t.set_position(Some(position));
     t.decor_mut().set_prefix(
         "\n# cargo-pyrelease: the settings `cargo pyrelease init` detected. Every key is\n\
          # optional; delete one to go back to detection.\n",
