@@ -6,35 +6,16 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use crate::dist::{DistFile, DistKind, normalize_python_name};
 use crate::journal::Kind;
-use crate::registry::normalize_python_name;
 
-/// A Python distribution file's name split into its parts (PEP 427 wheels, PEP 625 sdists).
-#[derive(Debug, PartialEq, Eq)]
-pub struct DistName<'a> {
-    pub kind: Kind,
-    pub name: &'a str,
-    pub version: &'a str,
-}
-
-/// `demo_pkg-1.2.0-cp39-abi3-manylinux_2_17_x86_64.whl` or `demo_pkg-1.2.0.tar.gz`.
-pub fn parse_dist_name(file: &str) -> Option<DistName<'_>> {
-    if let Some(stem) = file.strip_suffix(".whl") {
-        let parts: Vec<&str> = stem.split('-').collect();
-        // name-version[-build]-python-abi-platform
-        return (5..=6).contains(&parts.len()).then(|| DistName {
-            kind: Kind::Wheel,
-            name: parts[0],
-            version: parts[1],
-        });
+impl From<DistKind> for Kind {
+    fn from(kind: DistKind) -> Self {
+        match kind {
+            DistKind::Wheel => Kind::Wheel,
+            DistKind::Sdist => Kind::Sdist,
+        }
     }
-    let stem = file.strip_suffix(".tar.gz")?;
-    let (name, version) = stem.rsplit_once('-')?;
-    Some(DistName {
-        kind: Kind::Sdist,
-        name,
-        version,
-    })
 }
 
 /// Everything wrong with `path` as a file of `project` at `pep440`; empty when it is fine.
@@ -43,7 +24,7 @@ pub fn check_python_file(path: &Path, project: &str, pep440: &str) -> Vec<String
         .file_name()
         .and_then(|f| f.to_str())
         .unwrap_or_default();
-    let Some(dist) = parse_dist_name(file) else {
+    let Some(dist) = crate::dist::parse(file, None).filter(|d| d.is_current()) else {
         return vec![format!(
             "`{file}` is not a wheel (`NAME-VERSION-TAGS.whl`) or an sdist (`NAME-VERSION.tar.gz`)"
         )];
@@ -116,10 +97,10 @@ fn metadata_problems(file: &str, text: &str, project: &str, pep440: &str) -> Vec
 }
 
 /// The core metadata: `*.dist-info/METADATA` in a wheel, `*/PKG-INFO` in an sdist.
-fn read_metadata(path: &Path, dist: &DistName<'_>) -> anyhow::Result<String> {
+fn read_metadata(path: &Path, dist: &DistFile<'_>) -> anyhow::Result<String> {
     let file = std::fs::File::open(path)?;
     match dist.kind {
-        Kind::Wheel => {
+        DistKind::Wheel => {
             let mut zip = zip::ZipArchive::new(file).context("not a valid zip archive")?;
             let wanted = format!("{}-{}.dist-info/METADATA", dist.name, dist.version);
             let name = (0..zip.len())
@@ -130,7 +111,7 @@ fn read_metadata(path: &Path, dist: &DistName<'_>) -> anyhow::Result<String> {
             zip.by_name(&name)?.read_to_string(&mut text)?;
             Ok(text)
         }
-        Kind::Sdist | Kind::Crate => {
+        DistKind::Sdist => {
             let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
             for entry in tar.entries().context("not a valid .tar.gz")? {
                 let mut entry = entry?;
@@ -152,28 +133,6 @@ fn read_metadata(path: &Path, dist: &DistName<'_>) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_split() {
-        assert_eq!(
-            parse_dist_name("demo_pkg-1.2.0rc1-cp39-abi3-manylinux_2_17_x86_64.whl"),
-            Some(DistName {
-                kind: Kind::Wheel,
-                name: "demo_pkg",
-                version: "1.2.0rc1"
-            })
-        );
-        assert_eq!(
-            parse_dist_name("demo_pkg-1.2.0.tar.gz"),
-            Some(DistName {
-                kind: Kind::Sdist,
-                name: "demo_pkg",
-                version: "1.2.0"
-            })
-        );
-        assert_eq!(parse_dist_name("demo.zip"), None);
-        assert_eq!(parse_dist_name("a-b.whl"), None);
-    }
 
     #[test]
     fn versions_are_compared_as_pep_440() {

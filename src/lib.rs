@@ -3,10 +3,12 @@
 //! `project/` reads, `plan/` decides, `exec/` acts; `ops/` wires them per command.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod api;
 pub mod artifact;
 pub mod changelog;
 pub mod checks;
 pub mod cli;
+pub mod dist;
 pub mod edit;
 pub mod error;
 pub mod exec;

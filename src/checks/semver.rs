@@ -2,9 +2,9 @@
 //! change needs a major step, a minor one below 1.0) and the changelog rule (the version's
 //! section says that it breaks, and names what).
 use super::Findings;
+use crate::api::{Break, Report, Side, short_name};
 use crate::plan::auto::{self, Change};
 use crate::project::Project;
-use crate::project::api::{Break, Report, Side, short_name};
 use crate::version::{self, Target};
 
 /// The changelog section a release is described by: the version's own, or `[Unreleased]`

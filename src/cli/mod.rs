@@ -183,12 +183,7 @@ Examples:
     Init(InitArgs),
 }
 
-/// Which registries `publish` touches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Only {
-    Crates,
-    Python,
-}
+pub use crate::plan::publish::Only;
 
 #[derive(Debug, Args)]
 pub struct RegistryArgs {

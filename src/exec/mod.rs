@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod fs;
 pub mod journal;
 pub mod lock;
+pub mod plan;
 pub mod release;
 
 use std::io::Write as _;
@@ -19,9 +20,9 @@ use anyhow::Context as _;
 
 use crate::edit::FileEdit;
 use crate::error::Failure;
-use crate::plan::{Plan, Step};
 use crate::shell::{Shell, Verbosity};
 use cmd::Cmd;
+use plan::{Plan, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

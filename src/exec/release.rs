@@ -1,11 +1,49 @@
-//! Runs a release plan (`plan::publish`): every local step, and in a real run the
+//! Runs a release plan (built by `plan::publish`): every local step, and in a real run the
 //! irreversible ones, each recorded by the caller's hook as soon as it is done. In a dry
 //! run the irreversible steps are printed as the exact commands a real run executes
 //! (after the rehearsal cargo offers, `cargo publish --dry-run`), so both modes share
 //! every line up to there.
+use super::cmd::Cmd;
 use super::{Executor, Mode};
-use crate::plan::publish::{Action, Effect, Step};
 use crate::shell::Verbosity;
+
+// The steps of a release plan, defined here (below `plan/`, which builds them) so `exec`
+// does not import the planners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Runs in a dry run too: it changes nothing outside this machine.
+    Local,
+    /// Printed in a dry run; recorded in the journal when done.
+    Irreversible,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Run {
+        cmd: Cmd,
+        /// What a dry run runs in its place (cargo's own `publish --dry-run`).
+        rehearsal: Option<Cmd>,
+    },
+    /// Done already: the reason.
+    Skip(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The journal's names of what the step does: `crate:NAME`, `python:FILE`, `tag`,
+    /// `push`, `github-release`, `github-publish`.
+    pub ids: Vec<String>,
+    pub effect: Effect,
+    pub verb: &'static str,
+    pub what: String,
+    pub action: Action,
+}
+
+impl Step {
+    pub fn runs(&self) -> bool {
+        matches!(self.action, Action::Run { .. })
+    }
+}
 
 /// What the caller does around the irreversible steps of a real run.
 pub trait Hooks {

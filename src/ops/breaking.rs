@@ -1,11 +1,11 @@
 //! Breaking changes in `verify` and `bump`: the API comparison with the last release, its
 //! findings, the guard `bump` runs before it writes, and `bump auto`'s choice.
+use crate::api::{self, Report, Want, commits};
 use crate::checks::semver::Section;
 use crate::checks::{self, Finding, Severity};
 use crate::error::Failure;
 use crate::plan::auto::{self, Change, Reason};
 use crate::project::Project;
-use crate::project::api::{self, Report, Want, commits};
 use crate::registry::{Overrides, Targets};
 use crate::shell::Shell;
 use crate::version::{self, Level, Target};

@@ -223,17 +223,9 @@ pub fn settings(project: &Project, found: &Found, request: &InitRequest) -> Sett
         locked: found.locked,
         gates: project.config.gates.clone(),
         changelog: project.changelog.is_some(),
-        registry: registry(project),
-        private_python_index: private_python_index(project),
+        registry: project.cargo_registry(),
+        private_python_index: project.private_python_index(),
     }
-}
-
-/// `publish-url` names an index other than PyPI.
-pub fn private_python_index(project: &Project) -> bool {
-    project.config.publish_url.as_deref().is_some_and(|url| {
-        !url.trim_end_matches('/')
-            .ends_with("upload.pypi.org/legacy")
-    })
 }
 
 /// This tool's version as its wheel spells it (`0.2.0-rc.1` -> `0.2.0rc1`).
@@ -243,23 +235,6 @@ fn own_pep440_version() -> String {
         .ok()
         .and_then(|v| crate::version::to_pep440(&v).ok())
         .map_or_else(|| version.to_string(), |v| v.to_string())
-}
-
-/// The cargo registry the crates go to: `registry` in the configuration, else the one
-/// registry every published crate's `publish = ["NAME"]` allows; `None` is crates.io.
-pub fn registry(project: &Project) -> Option<String> {
-    if let Some(name) = &project.config.registry {
-        return Some(name.clone());
-    }
-    let mut lists = project
-        .unit_members()
-        .filter(|m| m.publish)
-        .map(|m| m.package.publish.clone().unwrap_or_default());
-    let first = lists.next()?;
-    match first.as_slice() {
-        [one] if one != "crates-io" && lists.all(|l| l == first) => Some(one.clone()),
-        _ => None,
-    }
 }
 
 /// The CPython versions maturin can build for that `requires-python` admits (all of

@@ -14,29 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::edit::FileEdit;
-use crate::exec::cmd::Cmd;
-
-#[derive(Debug)]
-pub enum Step {
-    Run {
-        cmd: Cmd,
-        verb: &'static str,
-        what: String,
-    },
-}
-
-/// File edits (applied together, atomically) followed by commands in order.
-#[derive(Debug, Default)]
-pub struct Plan {
-    pub edits: Vec<FileEdit>,
-    pub steps: Vec<Step>,
-}
-
-impl Plan {
-    pub fn is_empty(&self) -> bool {
-        self.edits.is_empty() && self.steps.is_empty()
-    }
-}
+pub use crate::exec::plan::{Plan, Step};
 
 /// Collects successive edits of the same files, so one file edited by several
 /// rules (a root Cargo.toml holding both the workspace version and the pins) ends

@@ -10,42 +10,7 @@
 use std::path::PathBuf;
 
 use crate::exec::cmd::Cmd;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    /// Runs in a dry run too: it changes nothing outside this machine.
-    Local,
-    /// Printed in a dry run; recorded in the journal when done.
-    Irreversible,
-}
-
-#[derive(Debug, Clone)]
-pub enum Action {
-    Run {
-        cmd: Cmd,
-        /// What a dry run runs in its place (cargo's own `publish --dry-run`).
-        rehearsal: Option<Cmd>,
-    },
-    /// Done already: the reason.
-    Skip(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct Step {
-    /// The journal's names of what the step does: `crate:NAME`, `python:FILE`, `tag`,
-    /// `push`, `github-release`, `github-publish`.
-    pub ids: Vec<String>,
-    pub effect: Effect,
-    pub verb: &'static str,
-    pub what: String,
-    pub action: Action,
-}
-
-impl Step {
-    pub fn runs(&self) -> bool {
-        matches!(self.action, Action::Run { .. })
-    }
-}
+pub use crate::exec::release::{Action, Effect, Step};
 
 /// What a registry lists under a name this release uploads: absent, or there with the
 /// sha256 the index gives (`None` when it gives none).
@@ -89,6 +54,13 @@ pub enum Github {
     Published,
 }
 
+/// Which registries `publish` touches (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    Crates,
+    Python,
+}
+
 /// Everything a plan is made from.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -96,7 +68,7 @@ pub struct State {
     pub files: Vec<Item>,
     pub tag: TagState,
     pub github: Github,
-    pub only: Option<crate::cli::Only>,
+    pub only: Option<Only>,
 }
 
 /// The commands a plan's steps run, built by the caller from `plan::commands`: the
@@ -163,7 +135,6 @@ pub struct Refused {
 
 /// The steps that finish the release from `state`, or what refuses it.
 pub fn plan(state: &State, commands: &dyn Commands) -> Result<Vec<Step>, Refused> {
-    use crate::cli::Only;
     let mut refusals = Vec::new();
     let mut steps = Vec::new();
     let crates = state.only != Some(Only::Python);
@@ -441,8 +412,8 @@ pub fn build(recorded: Option<&Recorded>, head: Option<&str>, inputs: &str) -> B
 
 #[cfg(test)]
 mod tests {
+    use super::Only;
     use super::*;
-    use crate::cli::Only;
     use crate::exec::cmd::Kind;
 
     struct Fake;

@@ -1,6 +1,5 @@
 //! The read-only model of the project, loaded once: which Python packages are
 //! released, from which crate, at which version, with which other crates.
-pub mod api;
 pub mod cargo_config;
 pub mod commits;
 pub mod config;
@@ -307,6 +306,31 @@ impl Project {
     /// The tag a release of the current version gets.
     pub fn tag(&self) -> String {
         format!("{}{}", self.config.tag_prefix, self.version)
+    }
+
+    /// The cargo registry the crates go to: `registry` in the configuration, else the one
+    /// registry every published crate's `publish = ["NAME"]` allows; `None` is crates.io.
+    pub fn cargo_registry(&self) -> Option<String> {
+        if let Some(name) = &self.config.registry {
+            return Some(name.clone());
+        }
+        let mut lists = self
+            .unit_members()
+            .filter(|m| m.publish)
+            .map(|m| m.package.publish.clone().unwrap_or_default());
+        let first = lists.next()?;
+        match first.as_slice() {
+            [one] if one != "crates-io" && lists.all(|l| l == first) => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    /// `publish-url` names an index other than PyPI.
+    pub fn private_python_index(&self) -> bool {
+        self.config.publish_url.as_deref().is_some_and(|url| {
+            !url.trim_end_matches('/')
+                .ends_with("upload.pypi.org/legacy")
+        })
     }
 
     /// The name a Python package is published under: `[project].name`, else the name of

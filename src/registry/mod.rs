@@ -14,10 +14,11 @@ pub mod credentials;
 mod pypi;
 mod targets;
 
+pub use crate::dist::normalize_python_name;
 pub use crates::{
     CratesIndex, IndexVersion, crate_downloads, crate_repository, crates_api_url, sparse_index_path,
 };
-pub use pypi::{IndexFile, PyIndex, normalize_python_name, version_from_filename};
+pub use pypi::{IndexFile, PyIndex, version_from_filename};
 pub use targets::{Overrides, Targets};
 
 use std::time::Duration;

@@ -24,10 +24,6 @@ const ACCEPT: &str = "application/vnd.pypi.simple.v1+json, text/html;q=0.1";
 /// removed, which for a look-up is the same as absent.
 const NOT_FOUND: &[u16] = &[404, 410, 451];
 
-/// Source distribution suffixes. `.tar.gz` is today's only valid one (PEP 625); the others
-/// still name files of older releases on PyPI.
-const SDIST_SUFFIXES: &[&str] = &[".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar"];
-
 /// A PEP 503 simple index (`https://pypi.org/simple/`, `http://127.0.0.1:PORT/simple/`).
 #[derive(Debug, Clone)]
 pub struct PyIndex {
@@ -77,7 +73,11 @@ impl PyIndex {
                 ),
             });
         }
-        let url = format!("{}{}/", self.simple, normalize_python_name(name));
+        let url = format!(
+            "{}{}/",
+            self.simple,
+            crate::dist::normalize_python_name(name)
+        );
         match self.http.get(&url, ACCEPT, NOT_FOUND)? {
             Page::Missing => Ok(Vec::new()),
             Page::Found { body, content_type } => parse_simple_page(content_type.as_deref(), &body)
@@ -111,24 +111,6 @@ impl PyIndex {
     }
 }
 
-/// PEP 503 normalisation: runs of `-`, `_`, `.` become one `-`, and the name is lowercased.
-pub fn normalize_python_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_separator = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_separator {
-                out.push('-');
-            }
-            in_separator = true;
-        } else {
-            out.extend(c.to_lowercase());
-            in_separator = false;
-        }
-    }
-    out
-}
-
 /// PEP 508's name rule; it also keeps the name from escaping its URL path segment.
 fn is_valid_project_name(name: &str) -> bool {
     let bytes = name.as_bytes();
@@ -140,47 +122,10 @@ fn is_valid_project_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// The version in a wheel (`{name}-{ver}(-{build})?-{py}-{abi}-{plat}.whl`) or sdist
-/// (`{name}-{ver}.tar.gz`, `.zip`, ...) file name of project `project`; `None` for other files
-/// and unparseable versions.
-///
-/// The project name tells where the name part ends: legacy sdists keep `-` in the name
-/// (`demo-pkg-1.0.tar.gz`), so the version cannot be found by position alone.
+/// The version in a wheel or sdist file name of project `project` ([`crate::dist::parse`]);
+/// `None` for other files and unparseable versions.
 pub fn version_from_filename(project: &str, filename: &str) -> Option<Version> {
-    let lower = filename.to_ascii_lowercase();
-    let (stem, wheel) = if lower.ends_with(".whl") {
-        (&filename[..filename.len() - 4], true)
-    } else {
-        let suffix = SDIST_SUFFIXES.iter().find(|s| lower.ends_with(*s))?;
-        (&filename[..filename.len() - suffix.len()], false)
-    };
-    let project = normalize_python_name(project);
-    let after_name = stem
-        .match_indices('-')
-        .find(|(i, _)| normalize_python_name(&stem[..*i]) == project)
-        .map(|(i, _)| &stem[i + 1..]);
-    let version = match (after_name, wheel) {
-        // Version, optional build tag, then the three compatibility tags.
-        (Some(rest), true) => {
-            let parts: Vec<&str> = rest.split('-').collect();
-            if !(4..=5).contains(&parts.len()) {
-                return None;
-            }
-            parts[0]
-        }
-        (Some(rest), false) => rest,
-        // A file under another spelling of the name (old uploads, renamed projects): the index
-        // lists it for this project all the same, so read the version by position.
-        (None, true) => {
-            let parts: Vec<&str> = stem.split('-').collect();
-            if !(5..=6).contains(&parts.len()) {
-                return None;
-            }
-            parts[1]
-        }
-        (None, false) => stem.rsplit_once('-')?.1,
-    };
-    Version::from_str(version).ok()
+    Version::from_str(crate::dist::parse(filename, Some(project))?.version).ok()
 }
 
 /// A file listed on a simple index page.
@@ -472,14 +417,6 @@ mod tests {
 
     fn v(text: &str) -> Option<Version> {
         Some(Version::from_str(text).unwrap())
-    }
-
-    #[test]
-    fn names_are_normalised_per_pep_503() {
-        assert_eq!(normalize_python_name("Demo.Pkg"), "demo-pkg");
-        assert_eq!(normalize_python_name("demo__pkg"), "demo-pkg");
-        assert_eq!(normalize_python_name("Demo-_.Pkg"), "demo-pkg");
-        assert_eq!(normalize_python_name("PyO3"), "pyo3");
     }
 
     #[test]

@@ -33,11 +33,7 @@ pub struct Targets {
 impl Targets {
     pub fn resolve(project: &Project, given: &Overrides) -> Result<Self, Failure> {
         let config = &project.config;
-        let registry = given
-            .registry
-            .clone()
-            .or_else(|| config.registry.clone())
-            .or_else(|| only_allowed_registry(project));
+        let registry = given.registry.clone().or_else(|| project.cargo_registry());
         let crates = match env_url("CARGO_PYRELEASE_CRATES_INDEX")
             .or_else(|| config.crates_index.clone())
         {
@@ -156,19 +152,6 @@ fn simple_of(upload: &str) -> Result<String, Failure> {
             ))
             .help("pass `--index-url URL` (or set `index-url` in `[workspace.metadata.pyrelease]`) too: look-ups must ask the index the files go to")
         })
-}
-
-/// `publish = ["corp"]` on every released crate names the registry without a flag.
-fn only_allowed_registry(project: &Project) -> Option<String> {
-    let mut names = project.unit_members().filter(|m| m.publish).map(|m| {
-        m.package
-            .publish
-            .as_ref()
-            .filter(|r| r.len() == 1)
-            .map(|r| r[0].clone())
-    });
-    let first = names.next()??;
-    (first != "crates-io" && names.all(|n| n.as_deref() == Some(first.as_str()))).then_some(first)
 }
 
 #[cfg(test)]

@@ -47,8 +47,8 @@ impl Release {
         body: String,
     ) -> Self {
         // Only crates.io and PyPI pages are linked; a private registry has no known page.
-        let crates_io = crate::plan::init::registry(project).is_none();
-        let pypi = !crate::plan::init::private_python_index(project);
+        let crates_io = project.cargo_registry().is_none();
+        let pypi = !project.private_python_index();
         Self {
             title: project
                 .packages
@@ -88,7 +88,7 @@ impl Release {
             version: self.pep440.clone(),
             url: format!(
                 "https://pypi.org/project/{}/{}/",
-                crate::registry::normalize_python_name(name),
+                crate::dist::normalize_python_name(name),
                 self.pep440
             ),
         });

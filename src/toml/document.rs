@@ -148,10 +148,6 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(
-            crate::registry::normalize_python_name("Foo__Bar.baz"),
-            "foo-bar-baz"
-        );
         assert_eq!(line_of("a\nb\r\nc", 5), 3);
         assert_eq!(requote("'''x'''", "1"), "'''1'''");
         assert_eq!(quote_key("cfg(unix)"), "'cfg(unix)'");

@@ -186,7 +186,7 @@ pub fn set_python_pins(
         };
         let name = name.split('[').next().unwrap_or(name).trim();
         let version = rest.split(';').next().unwrap_or(rest).trim();
-        if version != old || !names.contains(&crate::registry::normalize_python_name(name)) {
+        if version != old || !names.contains(&crate::dist::normalize_python_name(name)) {
             continue;
         }
         // The raw string holds the requirement as written: replace the version after `==`.

@@ -201,7 +201,7 @@ pub fn set_uv_lock_version(
 ) -> Result<Option<String>, EditError> {
     check_pep440(new_pep440)?;
     let doc = parse(lock)?;
-    let wanted = crate::registry::normalize_python_name(package);
+    let wanted = crate::dist::normalize_python_name(package);
     let packages = doc
         .as_table()
         .get("package")
@@ -214,7 +214,7 @@ pub fn set_uv_lock_version(
             .get("source")
             .and_then(Item::as_table_like)
             .is_some_and(|s| s.contains_key("editable") || s.contains_key("virtual"));
-        if !local || crate::registry::normalize_python_name(name) != wanted {
+        if !local || crate::dist::normalize_python_name(name) != wanted {
             continue;
         }
         let Some((vkey, version)) = entry.get_key_value("version") else {

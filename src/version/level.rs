@@ -161,6 +161,29 @@ impl FromStr for Target {
     }
 }
 
+/// What a change needs, in semver's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// A fix: any release.
+    Fix,
+    /// An addition: a new minor (a new patch below 1.0).
+    Feature,
+    /// Removes or changes what users rely on: a new major (a new minor below 1.0).
+    Breaking,
+}
+
+impl Change {
+    /// cargo-semver-checks' `--release-type` for a step that allows this much.
+    pub fn release_type(self) -> &'static str {
+        match self {
+            Change::Fix => "patch",
+            Change::Feature => "minor",
+            Change::Breaking => "major",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

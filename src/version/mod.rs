@@ -15,7 +15,7 @@ mod order;
 mod pep440;
 
 pub use bump::bump;
-pub use level::{Level, PreKind, Target};
+pub use level::{Change, Level, PreKind, Target};
 pub use pep440::{pep440_to_semver, pre_kind, to_pep440};
 
 /// A refused or impossible version, with the fix.

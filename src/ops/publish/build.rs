@@ -375,10 +375,7 @@ fn dist_files(dir: &Path, names: &[String]) -> anyhow::Result<Vec<Artifact>> {
     let mut artifacts = Vec::new();
     for path in list(dir) {
         let file = file_name(&path);
-        if !(file.ends_with(".whl") || file.ends_with(".tar.gz")) {
-            continue;
-        }
-        let Some(dist) = crate::artifact::parse_dist_name(file) else {
+        let Some(dist) = crate::dist::parse(file, None).filter(|d| d.is_current()) else {
             continue;
         };
         let owner = names.iter().find(|n| {
@@ -395,7 +392,7 @@ fn dist_files(dir: &Path, names: &[String]) -> anyhow::Result<Vec<Artifact>> {
             .into());
         };
         artifacts.push(Artifact {
-            kind: dist.kind,
+            kind: dist.kind.into(),
             name: owner.clone(),
             sha256: sha256_file(&path)?,
             path,

@@ -13,9 +13,9 @@ use anyhow::Context as _;
 
 use super::{Break, Side};
 use crate::exec::cmd::{Cmd, Kind};
-use crate::plan::auto::Change;
 use crate::project::Project;
 use crate::project::workspace::Member;
+use crate::version::Change;
 
 /// How to get the tool, for the note when it is missing.
 pub const INSTALL: &str = "cargo install --locked cargo-semver-checks";
