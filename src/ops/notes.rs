@@ -63,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
             let json = serde_json::json!({
                 "version": semver,
                 "pep440": pep440,
-                "tag": format!("{}{semver}", project.config.tag_prefix),
+                "tag": project.tag_of(&version),
                 "changelog": project.rel(&changelog.path),
                 "line": section.line,
                 "date": section.date,

@@ -73,7 +73,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         .help("check the version (`cargo pyrelease status --published` shows what is out); the registry flags (`--registry`, `--index-url`) must name the registries it went to")
         .into());
     }
-    let tag = format!("{}{version}", project.config.tag_prefix);
+    let tag = project.tag_of(&version);
     if args.tag {
         if crate::project::git::tag_commit(&project.root, &tag).is_some() {
             steps.push((format!("tag {tag}"), plan::delete_tag(&project.root, &tag)));

@@ -65,7 +65,7 @@ pub fn plan(
     let pep440 = version::to_pep440(&new)
         .map_err(version_failure)?
         .to_string();
-    let tag = format!("{}{new}", project.config.tag_prefix);
+    let tag = project.tag_of(&new);
     let ws = &project.workspace;
     let mut edits = EditSet::new(&project.root);
 

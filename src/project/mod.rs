@@ -305,7 +305,12 @@ impl Project {
 
     /// The tag a release of the current version gets.
     pub fn tag(&self) -> String {
-        format!("{}{}", self.config.tag_prefix, self.version)
+        self.tag_of(&self.version)
+    }
+
+    /// The tag a release of `version` gets: the one place a tag name is made.
+    pub fn tag_of(&self, version: &semver::Version) -> String {
+        format!("{}{version}", self.config.tag_prefix)
     }
 
     /// The cargo registry the crates go to: `registry` in the configuration, else the one
