@@ -368,8 +368,8 @@ pub struct BumpArgs {
     #[arg(value_name = "LEVEL|VERSION")]
     pub target: String,
     /// Start a pre-release of this kind at the given level (with major, minor or patch)
-    #[arg(long, value_name = "KIND", value_parser = ["alpha", "beta", "rc", "dev"])]
-    pub pre: Option<String>,
+    #[arg(long, value_name = "KIND", value_parser = pre_kind())]
+    pub pre: Option<crate::version::PreKind>,
     /// Print the diff of every file and change nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -405,6 +405,15 @@ pub struct BumpArgs {
     /// Skip the registry look-ups: no API comparison with the last release
     #[arg(long)]
     pub offline: bool,
+}
+
+/// `--pre`: the names clap lists in help and errors, parsed by `PreKind`'s own `FromStr`.
+fn pre_kind() -> impl clap::builder::TypedValueParser<Value = crate::version::PreKind> {
+    use clap::builder::TypedValueParser as _;
+
+    use crate::version::PreKind;
+    clap::builder::PossibleValuesParser::new(PreKind::ALL.map(PreKind::as_str))
+        .try_map(|s| s.parse::<PreKind>())
 }
 
 /// `cargo pyrelease ...` runs us as `cargo-pyrelease pyrelease ...`; drop that word

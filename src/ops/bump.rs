@@ -6,7 +6,7 @@ use crate::plan::bump::BumpRequest;
 use crate::plan::changelog::Source;
 use crate::project::Project;
 use crate::shell::Shell;
-use crate::version::{Level, PreKind, Target};
+use crate::version::{Level, Target};
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
     let mut request = request(args)?;
@@ -136,27 +136,17 @@ fn git_ignored(root: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>
 
 fn request(args: &BumpArgs) -> anyhow::Result<BumpRequest> {
     let target = match args.target.as_str() {
-        "major" => Target::Level(Level::Major),
-        "minor" => Target::Level(Level::Minor),
-        "patch" => Target::Level(Level::Patch),
-        "alpha" => Target::Level(Level::Alpha),
-        "beta" => Target::Level(Level::Beta),
-        "rc" => Target::Level(Level::Rc),
-        "dev" => Target::Level(Level::Dev),
-        "release" => Target::Level(Level::Release),
         // Chosen once the project is read (`ops::breaking::auto_target`).
         "auto" => Target::Level(Level::Patch),
-        exact => Target::Exact(exact.trim_start_matches('v').parse().map_err(|e| {
-            Failure::usage(format!("`{exact}` is neither a bump level nor a version: {e}"))
-                .help("use major, minor, patch, alpha, beta, rc, dev, release, or a version such as `1.4.0` or `2.0.0-rc.1`")
-        })?),
+        given => given.parse::<Target>().map_err(|e| {
+            let failure = Failure::usage(e.message);
+            match e.help {
+                Some(help) => failure.help(help),
+                None => failure,
+            }
+        })?,
     };
-    let pre = args.pre.as_deref().map(|p| match p {
-        "alpha" => PreKind::Alpha,
-        "beta" => PreKind::Beta,
-        "rc" => PreKind::Rc,
-        _ => PreKind::Dev,
-    });
+    let pre = args.pre;
     let date = match &args.date {
         Some(date) => {
             check_date(date)?;

@@ -128,7 +128,7 @@ impl FromStr for Level {
     }
 }
 
-const LEVELS_HELP: &str = "use `major`, `minor`, `patch`, `alpha`, `beta`, `rc`, `dev`, `release` or a version like `1.2.3`";
+const LEVELS_HELP: &str = "use major, minor, patch, alpha, beta, rc, dev, release, or a version such as `1.4.0` or `2.0.0-rc.1`";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -152,12 +152,16 @@ impl FromStr for Target {
         if let Ok(level) = s.parse::<Level>() {
             return Ok(Target::Level(level));
         }
-        semver::Version::parse(s).map(Target::Exact).map_err(|err| {
-            VersionError::new(format!(
-                "`{s}` is neither a bump level nor a semver version ({err})"
-            ))
-            .with_help(LEVELS_HELP)
-        })
+        // `v1.4.0` as a tag spells it is the version 1.4.0.
+        let version = s.strip_prefix('v').unwrap_or(s);
+        semver::Version::parse(version)
+            .map(Target::Exact)
+            .map_err(|err| {
+                VersionError::new(format!(
+                    "`{s}` is neither a bump level nor a version: {err}"
+                ))
+                .with_help(LEVELS_HELP)
+            })
     }
 }
 
@@ -205,7 +209,7 @@ mod tests {
         assert_has(
             &"Major".parse::<Level>().unwrap_err(),
             &["`Major`"],
-            &["`major`"],
+            &["major"],
         );
         assert_has(
             &"pre".parse::<PreKind>().unwrap_err(),
@@ -214,8 +218,12 @@ mod tests {
         );
         assert_has(
             &"1.2".parse::<Target>().unwrap_err(),
-            &["`1.2`"],
-            &["`1.2.3`"],
+            &["`1.2`", "neither a bump level nor a version"],
+            &["`1.4.0`"],
+        );
+        assert_eq!(
+            "v1.2.3".parse::<Target>().unwrap(),
+            Target::Exact(sv("1.2.3"))
         );
     }
 }
