@@ -6,8 +6,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::journal::Kind;
 use crate::registry::normalize_python_name;
+use crate::release_record::Kind;
 
 /// A Python distribution file's name split into its parts (PEP 427 wheels, PEP 625 sdists).
 #[derive(Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@
 #![allow(clippy::disallowed_methods)]
 pub mod cmd;
 pub mod fs;
-pub mod journal;
 pub mod lock;
 pub mod release;
+pub mod undo;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -158,7 +158,7 @@ const TEMP_PREFIX: &str = ".pyrelease-";
 /// Writes every edit or none: all new contents are staged as temp files first,
 /// then renamed into place; if a rename fails or Ctrl-C arrives, the files
 /// already replaced get their original bytes back. A kill that no handler sees
-/// is undone by the next run, from the [`journal`].
+/// is undone by the next run, from the [`undo`] log.
 pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     for edit in edits.iter().filter(|e| !e.created) {
         let now = fs::read_text(&edit.path)?;
@@ -183,7 +183,7 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     // before the first rename, and neither waits for the other.
     let mut made_dirs = Vec::new();
     let (journal, staged) = std::thread::scope(|scope| {
-        let journal = scope.spawn(|| journal::begin(edits));
+        let journal = scope.spawn(|| undo::begin(edits));
         let staged = edits
             .iter()
             .filter(|edit| edit.created)
@@ -199,7 +199,7 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
             let staged = staged.err();
             remove_dirs(&made_dirs);
             if let Ok(journal) = &journal {
-                journal::end(journal)?;
+                undo::end(journal)?;
             }
             return Err(staged.or(journal.err()).expect("one of them failed"));
         }
@@ -213,7 +213,7 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     // A rollback that could not restore everything keeps the journal, so the
     // next run can finish it.
     if consistent {
-        journal::end(&journal)?;
+        undo::end(&journal)?;
     }
     result
 }

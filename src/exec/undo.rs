@@ -1,4 +1,4 @@
-//! The write journal: how a run killed in the middle of its writes is undone by the next one.
+//! The undo log (the "write journal"): how a run killed in the middle of its writes is undone by the next one.
 //!
 //! Each rename is atomic, a set of renames is not. Ctrl-C is caught and rolled back in the
 //! process, but a process killed outright (SIGKILL, the OOM killer, a CI timeout, power loss)
@@ -32,7 +32,7 @@ struct Entry {
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Journal {
+struct UndoLog {
     files: Vec<Entry>,
 }
 
@@ -50,7 +50,7 @@ fn home(edits: &[FileEdit]) -> PathBuf {
 /// Records `edits` before any of them is applied; returns the journal's path.
 pub fn begin(edits: &[FileEdit]) -> anyhow::Result<PathBuf> {
     let path = home(edits).join(NAME);
-    let journal = Journal {
+    let journal = UndoLog {
         files: edits
             .iter()
             .map(|e| Entry {
@@ -101,7 +101,7 @@ pub fn recover(manifest_path: Option<&Path>, write: bool, shell: &Shell) -> anyh
         .help("run `cargo pyrelease sync` (without `--check` or `--dry-run`): it puts every file back as it was, then syncs")
         .into());
     }
-    let journal: Journal = serde_json::from_str(&super::fs::read_text(&path)?)
+    let journal: UndoLog = serde_json::from_str(&super::fs::read_text(&path)?)
         .map_err(|e| {
             Failure::usage(format!("`{}` is not a journal cargo-pyrelease can read: {e}", path.display()))
                 .at(&path, None)
