@@ -222,7 +222,13 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
             }
             "publish-url" => config.publish_url = Some(string(key, item)?),
             "registry" => config.registry = Some(string(key, item)?),
-            "gates" => config.gates = Some(strings(key, item)?),
+            "gates" => {
+                let gates = strings(key, item)?;
+                check_gates(&gates).map_err(|why| {
+                    err(item, why).help("write each gate as one command line, quoted as in a POSIX shell: `gates = [\"cargo test --workspace\", \"pytest -k 'not slow'\"]`")
+                })?;
+                config.gates = Some(gates);
+            }
             "uploader" => {
                 let name = string(key, item)?;
                 config.uploader = Some(
@@ -249,6 +255,24 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
         }
     }
     Ok(config)
+}
+
+/// Each gate must be a command: not empty, and split into words as a shell would.
+/// Refused when the configuration is read, so `verify` and `bump` say so, not a
+/// `publish` that has already built everything.
+fn check_gates(gates: &[String]) -> Result<(), String> {
+    for (i, gate) in gates.iter().enumerate() {
+        match shlex::split(gate) {
+            Some(words) if !words.is_empty() => {}
+            Some(_) => return Err(format!("gate {} of `gates` is empty", i + 1)),
+            None => {
+                return Err(format!(
+                    "gate `{gate}` cannot be split into words: an unclosed quote or a trailing backslash"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn version_files(path: &Path, text: &str, item: &Item) -> Result<Vec<VersionFile>, Failure> {
