@@ -502,7 +502,7 @@ const CASES: &[Case] = &[
     ),
     case(
         "config-version-file-unknown-key",
-        &[(ALL, Fail(2, &["Cargo.toml:15", "unknown key `replace`"]))],
+        &[(ALL, Fail(2, &["Cargo.toml:18", "unknown key `replace`"]))],
     ),
     case(
         "config-version-file-nowhere",
