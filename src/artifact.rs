@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::dist::{DistFile, DistKind, normalize_python_name};
-use crate::journal::Kind;
+use crate::release_record::Kind;
 
 impl From<DistKind> for Kind {
     fn from(kind: DistKind) -> Self {

@@ -18,6 +18,10 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("status", &["status"]),
     ("sync", &["sync"]),
     ("bump", &["bump", "patch", "--date", "2026-11-25"]),
+    (
+        "bump --dry-run",
+        &["bump", "patch", "--date", "2026-11-25", "--dry-run"],
+    ),
     ("verify", &["verify", "--offline"]),
     ("publish", &["publish", "--dry-run", "--no-gates"]),
 ];
@@ -495,7 +499,7 @@ const CASES: &[Case] = &[
     ),
     case(
         "config-version-file-unknown-key",
-        &[(ALL, Fail(2, &["Cargo.toml:15", "unknown key `replace`"]))],
+        &[(ALL, Fail(2, &["Cargo.toml:18", "unknown key `replace`"]))],
     ),
     case(
         "config-version-file-nowhere",
@@ -673,7 +677,252 @@ const CASES: &[Case] = &[
             ),
         ],
     ),
+    // Issue 16: bad inputs that used to get through or get a vague answer.
+    case(
+        "cargo-lock-duplicate-package",
+        &[
+            ("status", Pass),
+            ("sync", Pass),
+            (
+                "verify",
+                Fail(1, &["Cargo.lock:10", "cargo-lock-stale", "lines 6 and 10"]),
+            ),
+            (
+                ALL,
+                Fail(
+                    2,
+                    &["Cargo.lock:10", "`badpkg` 1.2.3 twice (lines 6 and 10)"],
+                ),
+            ),
+        ],
+    ),
+    case(
+        "changelog-two-unreleased",
+        &[
+            ("status", Pass),
+            ("sync", Pass),
+            (
+                "verify",
+                Fail(1, &["CHANGELOG.md:9", "changelog-duplicate-section"]),
+            ),
+            (
+                ALL,
+                Fail(
+                    2,
+                    &["CHANGELOG.md:9", "two Unreleased sections (lines 3 and 9)"],
+                ),
+            ),
+        ],
+    ),
+    case(
+        "changelog-release-above-version",
+        &[
+            ("status", Pass),
+            ("sync", Pass),
+            (
+                "verify",
+                Fail(1, &["CHANGELOG.md:9", "changelog-release-ahead"]),
+            ),
+            (
+                ALL,
+                Fail(
+                    2,
+                    &[
+                        "CHANGELOG.md:9",
+                        "1.3.0",
+                        "above the version in Cargo.toml (1.2.3)",
+                    ],
+                ),
+            ),
+        ],
+    ),
+    case(
+        "pyproject-tool-maturin-string",
+        &[(
+            ALL,
+            Fail(2, &["pyproject.toml:14", "`tool.maturin` must be a table"]),
+        )],
+    ),
+    case(
+        "pyproject-name-int",
+        &[(
+            ALL,
+            Fail(
+                2,
+                &["pyproject.toml:6", "`[project] name` must be a string"],
+            ),
+        )],
+    ),
+    generated(
+        "pyproject-bom",
+        Setup::Run(bom_pyproject),
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "pyproject.toml:1",
+                    "byte order mark",
+                    "save it as UTF-8 without",
+                ],
+            ),
+        )],
+    ),
+    case(
+        "pyproject-requires-string",
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "pyproject.toml:2",
+                    "`requires` in `[build-system]` must be an array of strings",
+                ],
+            ),
+        )],
+    ),
+    case(
+        "config-gate-empty",
+        &[(
+            ALL,
+            Fail(2, &["Cargo.toml:20", "gate 2 of `gates` is empty"]),
+        )],
+    ),
+    case(
+        "config-gate-unsplittable",
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "Cargo.toml:20",
+                    "gate `pytest -k 'not slow` cannot be split",
+                ],
+            ),
+        )],
+    ),
+    generated(
+        "config-version-file-outside",
+        Setup::Run(outside_project),
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "Cargo.toml:15",
+                    "`../outside/__init__.py` is outside the project",
+                ],
+            ),
+        )],
+    ),
+    case(
+        "config-version-file-absolute",
+        &[(
+            ALL,
+            Fail(
+                2,
+                &["Cargo.toml:15", "`/etc/hostname` is outside the project"],
+            ),
+        )],
+    ),
+    generated(
+        "config-version-file-symlink-out",
+        Setup::Run(symlink_version_file_out),
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "Cargo.toml:15",
+                    "`python/badpkg/__init__.py` is a symbolic link to",
+                    "outside the project",
+                ],
+            ),
+        )],
+    ),
+    generated(
+        "config-changelog-outside",
+        Setup::Run(outside_project),
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "Cargo.toml:20",
+                    "`../outside/CHANGELOG.md` is outside the project",
+                ],
+            ),
+        )],
+    ),
+    generated(
+        "config-pyprojects-outside",
+        Setup::Run(outside_project),
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "Cargo.toml:20",
+                    "`../outside/pyproject.toml` is outside the project",
+                ],
+            ),
+        )],
+    ),
+    generated(
+        "pyproject-manifest-path-outside",
+        Setup::Run(outside_project),
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "pyproject.toml:15",
+                    "`../outside/Cargo.toml` is outside the project",
+                ],
+            ),
+        )],
+    ),
 ];
+
+/// A copy of the project's files beside it, in `../outside/`: what a path leaving the
+/// project would reach (and, before the check, edit).
+fn outside_project(root: &Path) {
+    let outside = root.parent().unwrap().join("outside");
+    std::fs::create_dir_all(outside.join("src")).unwrap();
+    for (from, to) in [
+        ("python/badpkg/__init__.py", "__init__.py"),
+        ("CHANGELOG.md", "CHANGELOG.md"),
+        ("Cargo.toml", "Cargo.toml"),
+        ("src/lib.rs", "src/lib.rs"),
+    ] {
+        std::fs::copy(root.join(from), outside.join(to)).unwrap();
+    }
+    let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    std::fs::write(
+        outside.join("pyproject.toml"),
+        pyproject.replace(
+            "[tool.maturin]\n",
+            "[tool.maturin]\nmanifest-path = \"Cargo.toml\"\n",
+        ),
+    )
+    .unwrap();
+}
+
+/// The configured version file a symbolic link to a copy outside the project.
+fn symlink_version_file_out(root: &Path) {
+    outside_project(root);
+    let file = root.join("python/badpkg/__init__.py");
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(root.parent().unwrap().join("outside/__init__.py"), &file).unwrap();
+}
+
+/// pyproject.toml saved with a UTF-8 byte order mark (pip refuses it).
+fn bom_pyproject(root: &Path) {
+    let path = root.join("pyproject.toml");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+}
 
 /// Puts a Latin-1 byte at the end of line `line` of `file`.
 fn spoil(root: &Path, file: &str, line: usize) {
@@ -762,6 +1011,10 @@ fn expectation(case: &Case, command: &str) -> Option<Expect> {
     if command == "publish" {
         return expectation(case, "status").filter(|e| matches!(e, Fail(2, _)));
     }
+    // A dry run refuses what the real run refuses, and changes nothing either way.
+    if command == "bump --dry-run" {
+        return expectation(case, "bump");
+    }
     case.expect
         .iter()
         .find(|(name, _)| *name == command || *name == ALL)
@@ -782,6 +1035,15 @@ fn check(case: &Case, command: &str, args: &[&str], expect: Expect) -> Option<St
     }
     let links_before = links(&fixture.root);
     let before = fixture.tree();
+    // What a path leaving the project would reach must not change either.
+    let outside = fixture.root.parent().unwrap().join("outside");
+    let outside_tree = || {
+        support::files_under(&outside)
+            .into_iter()
+            .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let outside_before = outside.is_dir().then(outside_tree);
     // No run may reach a real registry: a look-up that gets this far fails at once.
     let mut cmd = fixture.command(args);
     cmd.env("CARGO_PYRELEASE_CRATES_INDEX", "http://127.0.0.1:9/")
@@ -817,6 +1079,9 @@ fn check(case: &Case, command: &str, args: &[&str], expect: Expect) -> Option<St
         .collect();
     if !changed.is_empty() {
         problems.push(format!("changed files: {changed:?}"));
+    }
+    if outside_before.is_some_and(|before| before != outside_tree()) {
+        problems.push("changed a file outside the project".to_string());
     }
     if links(&fixture.root) != links_before {
         problems.push("replaced a symbolic link".to_string());

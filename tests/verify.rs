@@ -178,6 +178,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "changelog-release-ahead",
+        fixture: "clean",
+        args: &[],
+        breaks: |f| {
+            edit(
+                f,
+                "CHANGELOG.md",
+                "## [0.3.1] - 2026-07-02",
+                "## [0.4.0] - 2026-07-05\n\n- A release Cargo.toml never had.\n\n## [0.3.1] - 2026-07-02",
+            )
+        },
+    },
+    Case {
         id: "changelog-compare-link",
         fixture: "clean",
         args: &[],

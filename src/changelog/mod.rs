@@ -173,6 +173,25 @@ impl Changelog {
         lists_changes(self.section_body(s))
     }
 
+    /// The lines of the first two Unreleased sections, when there are two: which one is
+    /// the next release's is a guess not made.
+    pub fn unreleased_twice(&self) -> Option<(usize, usize)> {
+        let mut pending = self
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Unreleased);
+        Some((pending.next()?.line, pending.next()?.line))
+    }
+
+    /// The topmost release section when it is of a version above `version` (either
+    /// spelling): a release the version authority never had (a bad merge, a hand edit).
+    pub fn release_above(&self, version: &str) -> Option<(&str, &Section)> {
+        let key = version_key(version)?;
+        self.releases()
+            .next()
+            .filter(|(v, _)| version_key(v).is_some_and(|k| k > key))
+    }
+
     /// Versions that have more than one section, in either spelling: (version, first line,
     /// later line), once per later occurrence.
     pub fn duplicates(&self) -> Vec<(String, usize, usize)> {

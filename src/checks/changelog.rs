@@ -61,6 +61,28 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
             "merge them into one",
         );
     }
+    if let Some((first, second)) = cl.unreleased_twice() {
+        f.error(
+            "changelog-duplicate-section",
+            Some((path, Some(second))),
+            format!("the changelog has two Unreleased sections (lines {first} and {second})"),
+            "merge them into one",
+        );
+    }
+    // A placeholder (0.0.0, the version set from the tag in CI) is below every release.
+    if let Some((ahead, section)) = cl
+        .release_above(&version)
+        .filter(|_| !crate::project::placeholder::is_placeholder(&project.version))
+    {
+        f.error(
+            "changelog-release-ahead",
+            Some((path, Some(section.line))),
+            format!(
+                "the changelog's newest section is for {ahead}, above the version in Cargo.toml ({version})"
+            ),
+            format!("if {ahead} was released, set it in Cargo.toml (`cargo pyrelease bump {ahead}`); otherwise rename the section to `[Unreleased]`"),
+        );
+    }
     let tag = project.tag();
     for link in &cl.links {
         let points_elsewhere = link.url.contains("compare")

@@ -204,7 +204,11 @@ pub const IDS: &[(&str, &str)] = &[
     ),
     (
         "changelog-duplicate-section",
-        "two changelog sections for one version",
+        "two changelog sections for one version, or two Unreleased sections",
+    ),
+    (
+        "changelog-release-ahead",
+        "the changelog's newest section is above the version in Cargo.toml",
     ),
     (
         "changelog-compare-link",

@@ -133,7 +133,7 @@ pub fn recognise_own(
             .target_dir
             .join("package")
             .join(format!("{name}-{}.crate", project.version));
-        let built = crate::journal::sha256_file(&file).ok();
+        let built = crate::release_record::sha256_file(&file).ok();
         let there = targets.crates.versions(name).ok().and_then(|vs| {
             vs.into_iter()
                 .find(|v| v.version == project.version)
@@ -144,9 +144,12 @@ pub fn recognise_own(
         }
     }
     let mut local: Vec<(String, String)> = Vec::new();
-    let journal =
-        crate::journal::Journal::path(&project.release_dir(), &project.version, &targets.key());
-    if let Ok(Some(journal)) = crate::journal::Journal::load(&journal) {
+    let journal = crate::release_record::PublishRecord::path(
+        &project.release_dir(),
+        &project.version,
+        &targets.key(),
+    );
+    if let Ok(Some(journal)) = crate::release_record::PublishRecord::load(&journal) {
         local.extend(
             journal.artifacts.iter().filter_map(|a| {
                 Some((a.path.file_name()?.to_str()?.to_string(), a.sha256.clone()))
@@ -161,7 +164,7 @@ pub fn recognise_own(
     {
         if let (Some(name), Ok(hash)) = (
             entry.file_name().to_str().map(str::to_string),
-            crate::journal::sha256_file(&entry.path()),
+            crate::release_record::sha256_file(&entry.path()),
         ) {
             local.push((name, hash));
         }

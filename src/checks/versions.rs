@@ -164,6 +164,14 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
             return;
         }
     };
+    if let Some(err) = crate::toml::lock_duplicate(&doc) {
+        f.error(
+            "cargo-lock-stale",
+            Some((&path, err.line)),
+            err.message,
+            "keep one entry, or regenerate Cargo.lock with `cargo generate-lockfile`",
+        );
+    }
     let released = released_names(project);
     let Some(packages) = doc.get("package").and_then(|p| p.as_array_of_tables()) else {
         return;

@@ -23,6 +23,8 @@ const WAIT: Duration = Duration::from_secs(3);
 
 /// The lock this process holds, kept open (and so held) until it exits.
 static HELD: OnceLock<File> = OnceLock::new();
+/// The folder of that lock (set also where the file system has no locks).
+static HELD_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 /// The project folder a run at `manifest_path` (or the current folder) belongs to: the
 /// outermost folder holding a `Cargo.toml` or a `pyproject.toml`, within the git
@@ -46,8 +48,22 @@ pub fn project_dir(manifest_path: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(found.unwrap_or(&start).to_path_buf())
 }
 
+/// The folder of the tool's own state: the lock and the undo log (`undo.rs`). Always
+/// `target/pyrelease/` of the project folder, even under a custom `CARGO_TARGET_DIR` or a
+/// `build.target-dir`: both are taken or looked for before any manifest or cargo
+/// configuration is read, so their place must not depend on reading them.
+pub fn state_dir(manifest_path: Option<&Path>) -> anyhow::Result<PathBuf> {
+    Ok(project_dir(manifest_path)?.join("target/pyrelease"))
+}
+
+/// The state folder of the lock this process took, made by [`hold`]: where a write
+/// records its undo log.
+pub fn held_dir() -> Option<&'static Path> {
+    HELD_DIR.get().map(PathBuf::as_path)
+}
+
 fn lock_path(manifest_path: Option<&Path>) -> anyhow::Result<PathBuf> {
-    Ok(project_dir(manifest_path)?.join("target/pyrelease/lock"))
+    Ok(state_dir(manifest_path)?.join("lock"))
 }
 
 /// Takes the project's lock for the rest of the process, waiting a moment for a run
@@ -65,6 +81,7 @@ pub fn hold(manifest_path: Option<&Path>, shell: &Shell) -> anyhow::Result<()> {
     if !ignore.exists() {
         let _ = std::fs::write(&ignore, "*\n");
     }
+    let _ = HELD_DIR.set(dir.to_path_buf());
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)

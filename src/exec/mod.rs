@@ -7,10 +7,10 @@
 #![allow(clippy::disallowed_methods)]
 pub mod cmd;
 pub mod fs;
-pub mod journal;
 pub mod lock;
 pub mod plan;
 pub mod release;
+pub mod undo;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -153,13 +153,13 @@ struct Staged<'a> {
     temp: tempfile::NamedTempFile,
 }
 
-/// Staged files and the journal share this prefix: a leftover is recognisable.
+/// Staged files share this prefix: a leftover is recognisable.
 const TEMP_PREFIX: &str = ".pyrelease-";
 
 /// Writes every edit or none: all new contents are staged as temp files first,
 /// then renamed into place; if a rename fails or Ctrl-C arrives, the files
 /// already replaced get their original bytes back. A kill that no handler sees
-/// is undone by the next run, from the [`journal`].
+/// is undone by the next run, from the [`undo`] log.
 pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     for edit in edits.iter().filter(|e| !e.created) {
         let now = fs::read_text(&edit.path)?;
@@ -176,33 +176,33 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
         return Ok(());
     }
     // From here Ctrl-C is rolled back rather than ending the program, so it cannot
-    // leave a journal behind while the files are still consistent.
+    // leave an undo log behind while the files are still consistent.
     WRITING.store(true, Ordering::SeqCst);
     // New files may need new folders (`.github/workflows`): made before staging,
     // because the temp file is staged beside its target; removed again on failure.
-    // The journal is written while the files are staged: both are flushed to disk
+    // The undo log is written while the files are staged: both are flushed to disk
     // before the first rename, and neither waits for the other.
     let mut made_dirs = Vec::new();
-    let (journal, staged) = std::thread::scope(|scope| {
-        let journal = scope.spawn(|| journal::begin(edits));
+    let (undo_log, staged) = std::thread::scope(|scope| {
+        let undo_log = scope.spawn(|| undo::begin(edits));
         let staged = edits
             .iter()
             .filter(|edit| edit.created)
             .try_for_each(|edit| make_parents(&edit.path, &mut made_dirs))
             .and_then(|()| stage_all(edits));
-        (joined(journal), staged)
+        (joined(undo_log), staged)
     });
-    let (journal, staged) = match (journal, staged) {
-        (Ok(journal), Ok(staged)) => (journal, staged),
-        (journal, staged) => {
+    let (undo_log, staged) = match (undo_log, staged) {
+        (Ok(undo_log), Ok(staged)) => (undo_log, staged),
+        (undo_log, staged) => {
             WRITING.store(false, Ordering::SeqCst);
             // Staged files, if any, are deleted here (on drop), before their folders.
             let staged = staged.err();
             remove_dirs(&made_dirs);
-            if let Ok(journal) = &journal {
-                journal::end(journal)?;
+            if let Ok(undo_log) = &undo_log {
+                undo::end(undo_log)?;
             }
-            return Err(staged.or(journal.err()).expect("one of them failed"));
+            return Err(staged.or(undo_log.err()).expect("one of them failed"));
         }
     };
 
@@ -211,10 +211,10 @@ pub fn write_all(edits: &[FileEdit]) -> anyhow::Result<()> {
     if result.is_err() && consistent {
         remove_dirs(&made_dirs);
     }
-    // A rollback that could not restore everything keeps the journal, so the
+    // A rollback that could not restore everything keeps the undo log, so the
     // next run can finish it.
     if consistent {
-        journal::end(&journal)?;
+        undo::end(&undo_log)?;
     }
     result
 }
@@ -324,7 +324,7 @@ fn commit(staged: Vec<Staged<'_>>) -> (anyhow::Result<()>, bool) {
                     edit.shown,
                     restore_failures.join(", ")
                 ))
-                .help("check these files with `git diff` and restore them by hand, or run the command again: it restores them from the journal first");
+                .help("check these files with `git diff` and restore them by hand, or run the command again: it restores them from the undo log first");
             }
             return (Err(failure.into()), consistent);
         }

@@ -11,7 +11,7 @@ use crate::version::{Level, Target};
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
     let mut request = request(args)?;
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
-    crate::exec::journal::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
     let (project, early) =
         Project::load_beside(&global.load_options(), crate::project::git::status)?;
     let git = crate::project::git::state(early, &project.root)?;

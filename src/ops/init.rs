@@ -8,7 +8,7 @@ use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Result<i32> {
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
-    crate::exec::journal::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
     let InitArgs {
         ci: _,
         force,

@@ -5,7 +5,7 @@ use crate::render::notes::Release;
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Result<i32> {
-    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let NotesArgs {
         version,
         format,

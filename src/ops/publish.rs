@@ -19,16 +19,16 @@ use std::path::Path;
 use crate::cli::{GlobalArgs, Only, PublishArgs};
 use crate::error::Failure;
 use crate::exec::{Executor, Mode};
-use crate::journal::Journal;
 use crate::plan::publish::{self as plan, Build, Step};
 use crate::project::Project;
 use crate::project::config::Uploader;
 use crate::registry::{Targets, normalize_python_name as normalize};
+use crate::release_record::PublishRecord;
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
-    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let targets = Targets::resolve(&project, &args.registries.overrides())?;
     let crates_side = args.only != Some(Only::Python);
@@ -36,9 +36,10 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
     if python_side {
         targets.upload_url()?;
     }
-    let journal_path = Journal::path(&project.release_dir(), &project.version, &targets.key());
-    let mut journal = Journal::load(&journal_path)?
-        .unwrap_or_else(|| Journal::new(&project.version, project.pep440.as_deref().ok()));
+    let journal_path =
+        PublishRecord::path(&project.release_dir(), &project.version, &targets.key());
+    let mut journal = PublishRecord::load(&journal_path)?
+        .unwrap_or_else(|| PublishRecord::new(&project.version, project.pep440.as_deref().ok()));
     let release = Release {
         project: &project,
         shell,
@@ -109,7 +110,7 @@ impl Release<'_> {
         &self,
         args: &PublishArgs,
         (crates_side, python_side): (bool, bool),
-        journal: &mut Journal,
+        journal: &mut PublishRecord,
         planned: &mut Option<Vec<Step>>,
     ) -> anyhow::Result<i32> {
         let project = self.project;

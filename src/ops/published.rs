@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs, StatusArgs};
 use crate::error::Failure;
-use crate::journal::{Journal, Kind};
 use crate::project::Project;
 use crate::registry::Targets;
+use crate::release_record::{Kind, PublishRecord};
 use crate::shell::Shell;
 
 /// The `status --published --format json` schema.
@@ -87,7 +87,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
             .then(|| super::docs_rs::state(&m.name, &project.version)),
         });
     }
-    let journal = Journal::load(&Journal::path(
+    let journal = PublishRecord::load(&PublishRecord::path(
         &project.release_dir(),
         &project.version,
         &targets.key(),

@@ -310,7 +310,7 @@ impl Report {
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
-    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     if args.published {
         return super::published::run(global, args, shell);
     }

@@ -5,7 +5,7 @@ use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Result<i32> {
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
-    crate::exec::journal::recover(
+    crate::exec::undo::recover(
         global.manifest_path.as_deref(),
         !args.check && !args.dry_run,
         shell,

@@ -18,7 +18,7 @@ struct Report<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Result<i32> {
-    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let (project, early) =
         Project::load_beside(&global.load_options(), crate::project::git::status)?;
     let tag = args.tag.clone().or_else(super::ci_tag);

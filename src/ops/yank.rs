@@ -10,7 +10,7 @@ use crate::registry::Targets;
 use crate::shell::Shell;
 
 pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Result<i32> {
-    crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
+    crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let version = semver::Version::parse(args.release.trim_start_matches('v')).map_err(|err| {
         Failure::usage(format!("`{}` is not a version: {err}", args.release))

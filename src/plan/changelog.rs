@@ -73,18 +73,26 @@ pub fn edit(
         ));
     }
     // Two pending sections: which one is this release's is a guess we do not make.
-    let mut pending = cl
-        .sections
-        .iter()
-        .filter(|s| s.kind == changelog::SectionKind::Unreleased);
-    if let (Some(first), Some(second)) = (pending.next(), pending.next()) {
+    if let Some((first, second)) = cl.unreleased_twice() {
         return Err(at(
-            Some(second.line),
-            format!(
-                "the changelog has two Unreleased sections (lines {} and {})",
-                first.line, second.line
-            ),
+            Some(second),
+            format!("the changelog has two Unreleased sections (lines {first} and {second})"),
             "merge them into one section, then bump again",
+        ));
+    }
+    // The new section would go below a newer release's (the order, and the notes of that
+    // release, would be wrong). A downgrade (`--allow-downgrade`) stays below Cargo's.
+    let highest = std::cmp::max(&project.version, inputs.new);
+    if let Some((ahead, section)) = cl.release_above(&highest.to_string()) {
+        return Err(at(
+            Some(section.line),
+            format!(
+                "the changelog's newest section is for {ahead}, above the version in Cargo.toml ({}) and the new one ({})",
+                project.version, inputs.new
+            ),
+            &format!(
+                "if {ahead} was released, set that version in Cargo.toml (`cargo pyrelease bump {ahead}`); otherwise rename the section to `[Unreleased]`"
+            ),
         ));
     }
     let gathered = prerelease_entries(cl, inputs.new);

@@ -2,6 +2,7 @@
 //! optional, unknown keys refused with the file and line.
 use std::path::{Path, PathBuf};
 
+use toml::Spanned;
 use toml_edit::{Document, Item, TableLike};
 
 use crate::error::{Failure, line_of};
@@ -132,7 +133,8 @@ pub fn read(
             "keep one: move the keys into `[workspace.metadata.pyrelease]` of `{}`",
             a.display()
         ))),
-        (Some((path, doc, table)), _) | (None, Some((path, doc, table))) => parse(path, doc, table),
+        (Some((path, doc, table)), _) => parse(path, doc, table, "workspace"),
+        (None, Some((path, doc, table))) => parse(path, doc, table, "package"),
         (None, None) => Ok(Config::default()),
     }
 }
@@ -177,139 +179,384 @@ pub fn table_at<'a>(root: &'a dyn TableLike, keys: &[&str]) -> Option<&'a dyn Ta
     Some(table)
 }
 
-fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<Config, Failure> {
+/// The `pyrelease` table as written: every value typed by serde, with its span.
+/// Unknown keys are refused before (by name, with a suggestion; see [`unknown_keys`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Raw {
+    pyprojects: Option<Spanned<Vec<PathBuf>>>,
+    crates: Option<Spanned<Vec<String>>>,
+    tag_prefix: Option<Spanned<String>>,
+    changelog: Option<Spanned<PathBuf>>,
+    #[serde(default)]
+    version_files: Vec<RawVersionFile>,
+    allow: Option<Spanned<Vec<Spanned<String>>>>,
+    allow_branch: Option<Spanned<Vec<String>>>,
+    crates_index: Option<Spanned<String>>,
+    index_url: Option<Spanned<String>>,
+    publish_url: Option<Spanned<String>>,
+    registry: Option<Spanned<String>>,
+    uploader: Option<Spanned<String>>,
+    gates: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawVersionFile {
+    path: Option<Spanned<PathBuf>>,
+    search: Option<String>,
+    spelling: Option<String>,
+}
+
+/// The manifest around the table: only the path to it is typed, the rest is cargo's.
+#[derive(serde::Deserialize)]
+struct Manifest {
+    package: Option<Top>,
+    workspace: Option<Top>,
+}
+
+#[derive(serde::Deserialize)]
+struct Top {
+    metadata: Option<Metadata>,
+}
+
+#[derive(serde::Deserialize)]
+struct Metadata {
+    pyrelease: Option<Raw>,
+}
+
+fn parse(
+    path: &Path,
+    doc: &Document<String>,
+    table: &dyn TableLike,
+    top: &str,
+) -> Result<Config, Failure> {
     let text = doc.raw();
-    let line = |item: &Item| item.span().map(|s| line_of(text, s.start));
-    let err = |item: &Item, msg: String| Failure::usage(msg).at(path, line(item));
-    let string = |key: &str, item: &Item| -> Result<String, Failure> {
-        item.as_str()
-            .map(str::to_string)
-            .ok_or_else(|| err(item, format!("`{key}` must be a string")))
-    };
-    let strings = |key: &str, item: &Item| -> Result<Vec<String>, Failure> {
-        let bad = || err(item, format!("`{key}` must be an array of strings"));
-        item.as_array()
-            .ok_or_else(bad)?
-            .iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
-            .collect()
-    };
+    unknown_keys(path, text, table)?;
+    let manifest: Manifest = toml::from_str(text).map_err(|e| type_error(path, text, table, &e))?;
+    let raw = match top {
+        "workspace" => manifest.workspace,
+        _ => manifest.package,
+    }
+    .and_then(|t| t.metadata?.pyrelease)
+    .expect("the table was found in this manifest");
 
     let mut config = Config {
         file: Some(path.to_path_buf()),
         ..Config::default()
     };
-    for (key, item) in table.iter() {
-        if let Some(line) = line(item) {
-            config.lines.insert(key.to_string(), line);
-        }
-        match key {
-            "pyprojects" => {
-                config.pyprojects =
-                    Some(strings(key, item)?.into_iter().map(PathBuf::from).collect());
-            }
-            "crates" => config.crates = Some(strings(key, item)?),
-            "tag-prefix" => config.tag_prefix = string(key, item)?,
-            "changelog" => config.changelog = Some(PathBuf::from(string(key, item)?)),
-            "version-files" => config.version_files = version_files(path, text, item)?,
-            "allow" => config.allow = strings(key, item)?,
-            "allow-branch" => config.allow_branch = strings(key, item)?,
-            "crates-index" => config.crates_index = Some(string(key, item)?),
-            "index-url" => {
-                let url = string(key, item)?;
-                crate::redact::learn_urls(&url);
-                config.index_url = Some(url);
-            }
-            "publish-url" => config.publish_url = Some(string(key, item)?),
-            "registry" => config.registry = Some(string(key, item)?),
-            "gates" => config.gates = Some(strings(key, item)?),
-            "uploader" => {
-                let name = string(key, item)?;
-                config.uploader = Some(
-                    <Uploader as clap::ValueEnum>::from_str(&name, false).map_err(|_| {
-                        err(
-                            item,
-                            format!("`uploader` is `{name}`: expected `uv`, `twine` or `maturin`"),
-                        )
-                    })?,
-                );
-            }
-            _ => {
-                let key_line = table
-                    .key(key)
-                    .and_then(|k| k.span())
-                    .map(|s| line_of(text, s.start))
-                    .or_else(|| line(item));
-                return Err(Failure::usage(format!(
-                    "unknown configuration key `{key}` in `pyrelease` metadata"
-                ))
-                .at(path, key_line)
-                .help(format!("the known keys are: {}", KEYS.join(", "))));
-            }
-        }
+    let line = |span: std::ops::Range<usize>| line_of(text, span.start);
+    let mut take = |key: &str, span: std::ops::Range<usize>| {
+        config_line(&mut config.lines, key, line(span));
+    };
+    let err =
+        |span: std::ops::Range<usize>, msg: String| Failure::usage(msg).at(path, Some(line(span)));
+    macro_rules! value {
+        ($field:ident, $key:literal) => {
+            raw.$field.map(|v| {
+                take($key, v.span());
+                v.into_inner()
+            })
+        };
     }
+    let gates = raw.gates.clone();
+    let uploader = raw.uploader.clone();
+    let allow = raw.allow.clone();
+    config.pyprojects = value!(pyprojects, "pyprojects");
+    config.crates = value!(crates, "crates");
+    if let Some(prefix) = value!(tag_prefix, "tag-prefix") {
+        config.tag_prefix = prefix;
+    }
+    config.changelog = value!(changelog, "changelog");
+    config.allow_branch = value!(allow_branch, "allow-branch").unwrap_or_default();
+    config.crates_index = value!(crates_index, "crates-index");
+    config.index_url = value!(index_url, "index-url");
+    config.publish_url = value!(publish_url, "publish-url");
+    config.registry = value!(registry, "registry");
+    if let Some(url) = &config.index_url {
+        crate::redact::learn_urls(url);
+    }
+    if let Some(allow) = allow {
+        take("allow", allow.span());
+        check_allow(allow.get_ref()).map_err(|(span, why)| err(span, why))?;
+        config.allow = allow
+            .into_inner()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect();
+    }
+    if let Some(gates) = gates {
+        take("gates", gates.span());
+        check_gates(gates.get_ref()).map_err(|why| {
+            err(gates.span(), why).help("write each gate as one command line, quoted as in a POSIX shell: `gates = [\"cargo test --workspace\", \"pytest -k 'not slow'\"]`")
+        })?;
+        config.gates = Some(gates.into_inner());
+    }
+    if let Some(name) = uploader {
+        take("uploader", name.span());
+        config.uploader = Some(
+            <Uploader as clap::ValueEnum>::from_str(name.get_ref(), false).map_err(|_| {
+                err(
+                    name.span(),
+                    format!(
+                        "`uploader` is `{}`: expected `uv`, `twine` or `maturin`",
+                        name.get_ref()
+                    ),
+                )
+            })?,
+        );
+    }
+    config.version_files = raw
+        .version_files
+        .into_iter()
+        .map(|vf| version_file(path, text, table, vf))
+        .collect::<Result<_, _>>()?;
     Ok(config)
 }
 
-fn version_files(path: &Path, text: &str, item: &Item) -> Result<Vec<VersionFile>, Failure> {
-    let line = |span: Option<std::ops::Range<usize>>| span.map(|s| line_of(text, s.start));
-    let bad = || {
-        Failure::usage("`version-files` must be an array of tables with `path`, `search` and `spelling`")
-            .at(path, line(item.span()))
-            .help("write `[[workspace.metadata.pyrelease.version-files]]` with `path = \"...\"` and `search = \"__version__ = \\\"{version}\\\"\"`")
+fn config_line(lines: &mut std::collections::BTreeMap<String, usize>, key: &str, line: usize) {
+    lines.insert(key.to_string(), line);
+}
+
+/// Where the finding ids of `allow` are checked against the ids `verify` knows: every
+/// id is accepted until that list is one type (the diagnostics work adds `FindingId`);
+/// an unknown one is then refused at its own line (`Spanned`).
+fn check_allow(_ids: &[Spanned<String>]) -> Result<(), (std::ops::Range<usize>, String)> {
+    Ok(())
+}
+
+/// Refuses a key the tool does not know, at its line, with the nearest known key.
+fn unknown_keys(path: &Path, text: &str, table: &dyn TableLike) -> Result<(), Failure> {
+    let at = |t: &dyn TableLike, key: &str| {
+        t.key(key)
+            .and_then(|k| k.span())
+            .or_else(|| t.get(key).and_then(Item::span))
+            .map(|s| line_of(text, s.start))
     };
-    let tables: Vec<&dyn toml_edit::TableLike> = match item {
-        Item::ArrayOfTables(a) => a.iter().map(|t| t as &dyn toml_edit::TableLike).collect(),
-        Item::Value(toml_edit::Value::Array(a)) => a
-            .iter()
-            .map(|v| {
-                v.as_inline_table()
-                    .map(|t| t as &dyn toml_edit::TableLike)
-                    .ok_or_else(bad)
-            })
-            .collect::<Result<_, _>>()?,
-        _ => return Err(bad()),
+    for (key, _) in table.iter() {
+        if !KEYS.contains(&key) {
+            return Err(Failure::usage(format!(
+                "unknown configuration key `{key}` in `pyrelease` metadata{}",
+                did_you_mean(key, KEYS)
+            ))
+            .at(path, at(table, key))
+            .help(format!("the known keys are: {}", KEYS.join(", "))));
+        }
+    }
+    let entries: Vec<&dyn TableLike> = match table.get("version-files") {
+        Some(Item::ArrayOfTables(a)) => a.iter().map(|t| t as &dyn TableLike).collect(),
+        Some(item) => item
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_inline_table().map(|t| t as &dyn TableLike))
+            .collect(),
+        None => Vec::new(),
     };
-    tables
-        .into_iter()
-        .map(|t| {
-            let at = line(t.iter().next().and_then(|(_, i)| i.span())).or(line(item.span()));
-            let fail = |msg: String| Failure::usage(msg).at(path, at);
-            for (key, _) in t.iter() {
-                if !VERSION_FILE_KEYS.contains(&key) {
-                    return Err(fail(format!("unknown key `{key}` in a `version-files` entry"))
-                        .help(format!("the known keys are: {}", VERSION_FILE_KEYS.join(", "))));
-                }
+    for entry in entries {
+        for (key, _) in entry.iter() {
+            if !VERSION_FILE_KEYS.contains(&key) {
+                return Err(Failure::usage(format!(
+                    "unknown key `{key}` in a `version-files` entry{}",
+                    did_you_mean(key, VERSION_FILE_KEYS)
+                ))
+                .at(path, at(entry, key))
+                .help(format!(
+                    "the known keys are: {}",
+                    VERSION_FILE_KEYS.join(", ")
+                )));
             }
-            let get = |key: &str| -> Result<Option<String>, Failure> {
-                match t.get(key) {
-                    None => Ok(None),
-                    Some(i) => i
-                        .as_str()
-                        .map(|s| Some(s.to_string()))
-                        .ok_or_else(|| fail(format!("`{key}` in a `version-files` entry must be a string"))),
-                }
-            };
-            let file = get("path")?.ok_or_else(|| fail("a `version-files` entry has no `path`".into()))?;
-            let search = get("search")?.unwrap_or_else(|| "{version}".to_string());
-            if !search.contains("{version}") {
-                return Err(fail(format!("the `search` pattern `{search}` of `{file}` has no `{{version}}`"))
-                    .help("write the text around the version with `{version}` in its place"));
+        }
+    }
+    Ok(())
+}
+
+/// `; did you mean `tag-prefix`?` for a key close to a known one (`tag_prefix`, `tag-prefx`).
+fn did_you_mean(key: &str, known: &[&str]) -> String {
+    let normal = key.replace('_', "-").to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&normal, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
+}
+
+/// A serde type error, named by the key at its span: "`tag-prefix` must be a string, not
+/// integer `1`".
+fn type_error(path: &Path, text: &str, table: &dyn TableLike, e: &toml::de::Error) -> Failure {
+    let at = e.span().map(|s| s.start);
+    let message = e.message().trim_end().to_string();
+    let name = at.and_then(|offset| name_at(table, offset));
+    let message = match (
+        &name,
+        message
+            .strip_prefix("invalid type: ")
+            .and_then(|m| m.split_once(", expected ")),
+    ) {
+        (Some(name), Some((found, expected))) => {
+            let expected = expected
+                .replace("a sequence", "an array")
+                .replace("path string", "a string");
+            format!("{name} must be {expected}, not {found}")
+        }
+        (Some(name), None) => format!("{name}: {message}"),
+        (None, _) => format!("invalid `pyrelease` metadata: {message}"),
+    };
+    Failure::usage(message).at(path, at.map(|o| line_of(text, o)))
+}
+
+/// The key whose value holds `offset`, in the words of an error message: "`crates`",
+/// "`path` in a `version-files` entry".
+fn name_at(table: &dyn TableLike, offset: usize) -> Option<String> {
+    let holds = |span: Option<std::ops::Range<usize>>| span.is_some_and(|s| s.contains(&offset));
+    for (key, item) in table.iter() {
+        let entries: Vec<&dyn TableLike> = match item {
+            Item::ArrayOfTables(a) => a.iter().map(|t| t as &dyn TableLike).collect(),
+            Item::Value(toml_edit::Value::Array(a)) if holds(item.span()) => a
+                .iter()
+                .filter_map(|v| v.as_inline_table().map(|t| t as &dyn TableLike))
+                .collect(),
+            _ if holds(item.span()) => return Some(format!("`{key}`")),
+            _ => continue,
+        };
+        for entry in entries {
+            if let Some(inner) = name_at(entry, offset) {
+                return Some(format!("{inner} in a `{key}` entry"));
             }
-            let spelling = match get("spelling")?.as_deref() {
-                None | Some("semver") => Spelling::Semver,
-                Some("pep440") => Spelling::Pep440,
-                Some(other) => {
-                    return Err(fail(format!("unknown spelling `{other}` for `{file}`"))
-                        .help("use `spelling = \"semver\"` (1.2.0-rc.1) or `spelling = \"pep440\"` (1.2.0rc1)"));
-                }
-            };
-            Ok(VersionFile {
-                path: PathBuf::from(file),
-                search,
-                spelling,
-                line: at.unwrap_or(1),
-            })
+        }
+        if holds(item.span()) {
+            // An element of a list of strings (`allow = [1]`), not the list itself.
+            let element = item.span().is_some_and(|s| s.start != offset);
+            return Some(if element {
+                format!("an entry of `{key}`")
+            } else {
+                format!("`{key}`")
+            });
+        }
+    }
+    None
+}
+
+fn version_file(
+    path: &Path,
+    text: &str,
+    table: &dyn TableLike,
+    raw: RawVersionFile,
+) -> Result<VersionFile, Failure> {
+    let Some(file) = raw.path else {
+        let at = table
+            .get("version-files")
+            .and_then(Item::span)
+            .map(|s| line_of(text, s.start));
+        return Err(Failure::usage("a `version-files` entry has no `path`")
+            .at(path, at)
+            .help("write `path = \"...\"` and `search = \"__version__ = \\\"{version}\\\"\"` in each `[[workspace.metadata.pyrelease.version-files]]`"));
+    };
+    let line = line_of(text, file.span().start);
+    let file = file.into_inner();
+    let fail = |msg: String| Failure::usage(msg).at(path, Some(line));
+    let search = raw.search.unwrap_or_else(|| "{version}".to_string());
+    if !search.contains("{version}") {
+        return Err(fail(format!(
+            "the `search` pattern `{search}` of `{}` has no `{{version}}`",
+            file.display()
+        ))
+        .help("write the text around the version with `{version}` in its place"));
+    }
+    let spelling = match raw.spelling.as_deref() {
+        None | Some("semver") => Spelling::Semver,
+        Some("pep440") => Spelling::Pep440,
+        Some(other) => {
+            return Err(fail(format!(
+                "unknown spelling `{other}` for `{}`",
+                file.display()
+            ))
+            .help(
+                "use `spelling = \"semver\"` (1.2.0-rc.1) or `spelling = \"pep440\"` (1.2.0rc1)",
+            ));
+        }
+    };
+    Ok(VersionFile {
+        path: file,
+        search,
+        spelling,
+        line,
+    })
+}
+
+/// Each gate must be a command: not empty, and split into words as a shell would.
+/// Refused when the configuration is read, so `verify` and `bump` say so, not a
+/// `publish` that has already built everything.
+fn check_gates(gates: &[String]) -> Result<(), String> {
+    for (i, gate) in gates.iter().enumerate() {
+        match shlex::split(gate) {
+            Some(words) if !words.is_empty() => {}
+            Some(_) => return Err(format!("gate {} of `gates` is empty", i + 1)),
+            None => {
+                return Err(format!(
+                    "gate `{gate}` cannot be split into words: an unclosed quote or a trailing backslash"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(text: &str) -> Result<Config, String> {
+        let doc = crate::toml::parse_document(text.to_string()).unwrap();
+        read(Some((Path::new("Cargo.toml"), &doc)), None).map_err(|e| {
+            let line = e.location.as_ref().and_then(|l| l.line);
+            format!("{}:{line:?}", e.message)
         })
-        .collect()
+    }
+
+    #[test]
+    fn typed_values_with_their_lines() {
+        let config = read_str(
+            "[workspace]\n\n[workspace.metadata.pyrelease]\ntag-prefix = \"py-v\"\nallow = [\"git-dirty\"]\ngates = [\"cargo test\"]\nuploader = \"twine\"\n\n[[workspace.metadata.pyrelease.version-files]]\npath = \"a.py\"\nspelling = \"pep440\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.tag_prefix, "py-v");
+        assert_eq!(config.line("tag-prefix"), Some(4));
+        assert_eq!(config.allow, ["git-dirty"]);
+        assert_eq!(
+            config.gates.as_deref(),
+            Some(&["cargo test".to_string()][..])
+        );
+        assert_eq!(config.uploader, Some(Uploader::Twine));
+        assert_eq!(config.version_files[0].line, 10);
+        assert_eq!(config.version_files[0].spelling, Spelling::Pep440);
+        assert_eq!(config.version_files[0].search, "{version}");
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_keys_name_the_key_and_line() {
+        let head = "[workspace]\n[workspace.metadata.pyrelease]\n";
+        for (body, expect) in [
+            (
+                "tag-prefix = 1",
+                "`tag-prefix` must be a string, not integer `1`:Some(3)",
+            ),
+            (
+                "crates = \"a\"",
+                "`crates` must be an array, not string \"a\":Some(3)",
+            ),
+            (
+                "allow = [\"x\", 2]",
+                "an entry of `allow` must be a string, not integer `2`:Some(3)",
+            ),
+            ("tag_prefix = \"v\"", "did you mean `tag-prefix`?"),
+            ("gates = [\" \"]", "gate 1 of `gates` is empty:Some(3)"),
+        ] {
+            let err = read_str(&format!("{head}{body}\n")).unwrap_err();
+            assert!(err.contains(expect), "{body}: {err}");
+        }
+        assert_eq!(did_you_mean("registy", KEYS), "; did you mean `registry`?");
+        assert_eq!(did_you_mean("colour", KEYS), "");
+    }
 }

@@ -5,6 +5,7 @@ pub mod commits;
 pub mod config;
 pub mod crates_io;
 pub mod git;
+pub mod paths;
 pub mod placeholder;
 pub mod prefetch;
 pub mod pyproject;
@@ -160,9 +161,22 @@ impl Project {
             Some(ws) => read_config(ws)?,
             None => Config::default(),
         };
+        paths::check_config(&config, &search_root)?;
         let found = (prefetch.dir == search_root).then_some(prefetch.pyprojects);
         let (mut packages, mut skipped) =
             select_pyprojects(&search_root, &config, &opts.packages, found)?;
+        // Before cargo reads the crate a pyproject points to (it may write a Cargo.lock).
+        let top = paths::top(&search_root);
+        for package in &packages {
+            if let Some((rel, line)) = &package.manifest_path {
+                let base = package.path.parent().unwrap_or(&search_root);
+                paths::inside(&top, base, Path::new(rel)).map_err(|why| {
+                    Failure::usage(why)
+                        .at(&package.path, Some(*line))
+                        .help("point `manifest-path` at a crate inside the project")
+                })?;
+            }
+        }
 
         // The release is made in one workspace: the one the user pointed at when
         // it builds a package, else the first package's. Packages of other
@@ -186,7 +200,9 @@ impl Project {
         let mut config = if config.file.is_some() {
             config
         } else {
-            read_config(&workspace)?
+            let config = read_config(&workspace)?;
+            paths::check_config(&config, &search_root)?;
+            config
         };
         let root = search_root;
 

@@ -38,6 +38,8 @@ pub struct PyProject {
     pub version: PyVersion,
     /// The crate maturin builds: `[tool.maturin] manifest-path` or the Cargo.toml beside it.
     pub manifest: PathBuf,
+    /// `[tool.maturin] manifest-path` as written and its line, when set.
+    pub manifest_path: Option<(String, usize)>,
     pub bindings: Option<String>,
     /// `[tool.maturin] python-source` and `module-name`: where the Python package is.
     pub python_source: Option<String>,
@@ -148,6 +150,16 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
     if path.to_string_lossy().contains("{{") || text.contains("{{") {
         return skipped("a template (`{{ }}` placeholders)");
     }
+    // pip refuses a byte order mark ("Invalid statement (at line 1, column 1)"); the
+    // TOML parser here would accept it, and the release would build nowhere.
+    if text.starts_with('\u{feff}') {
+        return Err(Failure::usage(format!(
+            "`{}` starts with a UTF-8 byte order mark, which pip refuses",
+            path.display()
+        ))
+        .at(path, Some(1))
+        .help("save it as UTF-8 without a byte order mark (most editors: \"UTF-8\", not \"UTF-8 with BOM\")"));
+    }
     let doc = parse_toml(path, &text)?;
     let root = doc.as_table() as &dyn TableLike;
     let at = |item: &toml_edit::Item| item.span().map(|s| line_of(&text, s.start));
@@ -174,8 +186,29 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         }
         None => return skipped("no `build-backend` (not a maturin package)"),
     }
+    if let Some(item) = table_at(root, &["build-system"]).and_then(|t| t.get("requires"))
+        && !item
+            .as_array()
+            .is_some_and(|a| a.iter().all(|v| v.as_str().is_some()))
+    {
+        return Err(
+            Failure::usage("`requires` in `[build-system]` must be an array of strings")
+                .at(path, at(item))
+                .help("write `requires = [\"maturin>=1.9,<2.0\"]`"),
+        );
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
+    // A `maturin` key that is not a table would read as "no `[tool.maturin]`": its
+    // settings (`manifest-path`, `python-source`) silently ignored.
+    if let Some(item) = table_at(root, &["tool"]).and_then(|t| t.get("maturin"))
+        && item.as_table_like().is_none()
+    {
+        return Err(Failure::usage("`tool.maturin` must be a table")
+            .at(path, at(item))
+            .help("write the settings under a `[tool.maturin]` header"));
+    }
     let maturin = table_at(root, &["tool", "maturin"]);
+    let mut manifest_path = None;
     let manifest = match maturin.and_then(|t| t.get("manifest-path")) {
         Some(item) => {
             let line = item.span().map(|s| line_of(&text, s.start));
@@ -191,6 +224,7 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
                 .at(path, line)
                 .help("the path is relative to the folder of pyproject.toml; if it points into a git submodule, run `git submodule update --init`"));
             }
+            manifest_path = Some((rel.to_string(), line.unwrap_or(1)));
             manifest
         }
         None => dir.join("Cargo.toml"),
@@ -207,7 +241,14 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         }
         item => item.and_then(|i| i.as_table_like()),
     };
-    let name = project.and_then(|p| p.get("name")?.as_str().map(str::to_string));
+    let name = match project.and_then(|p| p.get("name")) {
+        Some(item) => Some(item.as_str().map(str::to_string).ok_or_else(|| {
+            Failure::usage("`[project] name` must be a string")
+                .at(path, at(item))
+                .help("write the distribution's name in quotes: `name = \"my-package\"`")
+        })?),
+        None => None,
+    };
     let version = match project {
         None => PyVersion::Implicit,
         Some(project) => {
@@ -270,6 +311,7 @@ pub fn read(path: &Path, text: String) -> Result<Result<PyProject, Skipped>, Fai
         name,
         version,
         manifest,
+        manifest_path,
         bindings,
         python_source: maturin_str("python-source"),
         module_name: maturin_str("module-name"),

@@ -25,8 +25,8 @@ use std::fmt;
 pub use document::{SyntaxError, parse_document};
 pub use requirements::{by_name, set_python_pins, update_parsed_requirements, update_requirements};
 pub use version::{
-    set_lock_versions, set_package_version, set_pyproject_version, set_uv_lock_version,
-    set_workspace_version,
+    lock_duplicate, set_lock_versions, set_package_version, set_pyproject_version,
+    set_uv_lock_version, set_workspace_version,
 };
 
 /// Why an edit could not be made. `Display` is the message alone: the caller knows the file and

@@ -4,11 +4,11 @@
 use std::collections::BTreeSet;
 
 use semver::Version;
-use toml_edit::Item;
+use toml_edit::{Document, Item};
 
 use super::EditError;
 use super::document::{
-    apply, key_line, parse, replace_if_different, requote, string_value, table_like,
+    apply, key_line, line_of, parse, replace_if_different, requote, string_value, table_like,
 };
 
 /// Sets `[package].version` of a Cargo manifest.
@@ -80,6 +80,30 @@ pub fn set_workspace_version(manifest: &str, new: &str) -> Result<String, EditEr
     Ok(replace_if_different(manifest, value, new))
 }
 
+/// A package listed twice in a Cargo.lock (same name, version and source): cargo never
+/// writes that (a bad merge does), and which entry would count is anyone's guess. The
+/// message names both lines; the second one is where the problem is reported.
+pub fn lock_duplicate<S: AsRef<str>>(doc: &Document<S>) -> Option<EditError> {
+    let text = doc.raw();
+    let packages = doc.get("package").and_then(Item::as_array_of_tables)?;
+    let mut seen = std::collections::BTreeMap::new();
+    for package in packages {
+        let field = |key: &str| package.get(key).and_then(Item::as_str).unwrap_or_default();
+        let Some(at) = package.get("name").and_then(Item::span) else {
+            continue;
+        };
+        let line = line_of(text, at.start);
+        let (name, version) = (field("name"), field("version"));
+        if let Some(first) = seen.insert((name, version, field("source")), line) {
+            return Some(EditError::new(
+                format!("Cargo.lock lists `{name}` {version} twice (lines {first} and {line})"),
+                Some(line),
+            ));
+        }
+    }
+    None
+}
+
 /// Sets the version of the local (`source`-less) `[[package]]` entries of `crates` that are at
 /// `old` in a Cargo.lock, and the `"name old"` references to them in `dependencies` arrays.
 ///
@@ -95,6 +119,15 @@ pub fn set_lock_versions(
     new: &Version,
 ) -> Result<String, EditError> {
     let doc = parse(lock)?;
+    if let Some(err) = lock_duplicate(&doc) {
+        return Err(EditError::new(
+            format!(
+                "{}; remove one entry, or regenerate it with `cargo generate-lockfile`",
+                err.message
+            ),
+            err.line,
+        ));
+    }
     let packages = doc
         .as_table()
         .get("package")

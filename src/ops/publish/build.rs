@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
-use crate::journal::{Artifact, Journal, Kind as ArtifactKind, sha256_file};
 use crate::plan::commands as cmds;
 use crate::project::Project;
 use crate::project::git::GitState;
+use crate::release_record::{Artifact, Kind as ArtifactKind, PublishRecord, sha256_file};
 use crate::shell::{Shell, Verbosity};
 
 pub struct Local<'a> {
@@ -27,7 +27,7 @@ impl Local<'_> {
     }
 
     /// Runs the gates not yet passed for this commit and inputs, recording each pass.
-    pub fn gates(&self, journal: &mut Journal) -> anyhow::Result<()> {
+    pub fn gates(&self, journal: &mut PublishRecord) -> anyhow::Result<()> {
         let configured = self.project.config.gates.as_deref();
         let lines: Vec<&str> = match configured {
             Some(gates) => gates.iter().map(String::as_str).collect(),
@@ -60,7 +60,7 @@ impl Local<'_> {
     /// machine with more than one core the two overlap.
     pub fn build(
         &self,
-        journal: &mut Journal,
+        journal: &mut PublishRecord,
         names: &[String],
         python: bool,
         dist: Option<&Path>,
@@ -132,7 +132,7 @@ impl Local<'_> {
     /// checked against the release either way.
     fn python_files(
         &self,
-        journal: &mut Journal,
+        journal: &mut PublishRecord,
         dist: Option<&Path>,
     ) -> anyhow::Result<Vec<Artifact>> {
         let project = self.project;
@@ -245,7 +245,11 @@ impl Local<'_> {
 
     /// `pytest` against the wheel just built, in a fresh environment, when the package has
     /// Python tests and no gates are configured; a pass is recorded like a gate's.
-    pub fn python_tests(&self, journal: &mut Journal, files: &[Artifact]) -> anyhow::Result<()> {
+    pub fn python_tests(
+        &self,
+        journal: &mut PublishRecord,
+        files: &[Artifact],
+    ) -> anyhow::Result<()> {
         let project = self.project;
         if project.config.gates.is_some() {
             return Ok(());
@@ -332,7 +336,7 @@ pub fn release_crates(project: &Project) -> Vec<String> {
 }
 
 /// Whether every file the journal records is still there with its hash.
-pub fn intact(journal: &Journal) -> bool {
+pub fn intact(journal: &PublishRecord) -> bool {
     journal
         .artifacts
         .iter()
@@ -341,7 +345,7 @@ pub fn intact(journal: &Journal) -> bool {
 
 /// The journal's files of `kind` (a wheel's kind includes the sdists) when every name has
 /// one and every one is unchanged.
-fn reuse(journal: &Journal, kind: ArtifactKind, names: &[&str]) -> Option<Vec<Artifact>> {
+fn reuse(journal: &PublishRecord, kind: ArtifactKind, names: &[&str]) -> Option<Vec<Artifact>> {
     let python = |k: ArtifactKind| k != ArtifactKind::Crate;
     let recorded: Vec<Artifact> = journal
         .artifacts
@@ -357,7 +361,7 @@ fn reuse(journal: &Journal, kind: ArtifactKind, names: &[&str]) -> Option<Vec<Ar
     complete.then_some(recorded)
 }
 
-fn record(journal: &mut Journal, kind: ArtifactKind, artifacts: &[Artifact]) {
+fn record(journal: &mut PublishRecord, kind: ArtifactKind, artifacts: &[Artifact]) {
     let python = |k: ArtifactKind| k != ArtifactKind::Crate;
     journal.artifacts.retain(|a| python(a.kind) != python(kind));
     journal.artifacts.extend_from_slice(artifacts);
@@ -442,7 +446,7 @@ pub fn inputs(project: &Project, git: Option<&GitState>) -> String {
     for file in files.iter().filter(|f| !f.starts_with(target)) {
         hasher.update(project.rel(file).as_bytes());
         hasher.update(b"\0");
-        match crate::journal::sha256_file(file) {
+        match crate::release_record::sha256_file(file) {
             Ok(hash) => hasher.update(hash.as_bytes()),
             Err(_) => hasher.update(b"(gone)"),
         }

@@ -5,13 +5,13 @@ use std::path::Path;
 use super::Release;
 use crate::error::Failure;
 use crate::exec::release::Hooks;
-use crate::journal::Journal;
 use crate::plan::publish::Step;
+use crate::release_record::PublishRecord;
 
 /// The executor's hooks: the question before the first irreversible step, and the
 /// journal's record of each step as it is done.
 pub struct Record<'a, 'r> {
-    pub journal: &'a mut Journal,
+    pub journal: &'a mut PublishRecord,
     pub path: &'a Path,
     pub ask: bool,
     pub release: &'a Release<'r>,

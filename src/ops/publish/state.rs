@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
-use crate::journal::Artifact;
 use crate::plan::commands as cmds;
 use crate::plan::publish::{Commands, Github, Item, Listed, TagState};
 use crate::project::Project;
 use crate::project::config::Uploader;
 use crate::registry::{IndexFile, IndexVersion, RegistryError, Targets};
+use crate::release_record::Artifact;
 
 /// What the registries list under the release's names, asked once per run.
 pub struct Listing {

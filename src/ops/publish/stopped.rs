@@ -2,9 +2,9 @@
 //! the one command that finishes it.
 use super::{Refused, Release, build, normalize};
 use crate::error::{Exit, Failure};
-use crate::journal::Journal;
 use crate::plan::publish::Step;
 use crate::registry::Targets;
+use crate::release_record::PublishRecord;
 
 impl Release<'_> {
     /// The error of a release that stopped. Something of this release out (the journal
@@ -12,7 +12,7 @@ impl Release<'_> {
     pub(super) fn stopped(
         &self,
         err: anyhow::Error,
-        journal: &mut Journal,
+        journal: &mut PublishRecord,
         steps: Option<&[Step]>,
     ) -> anyhow::Error {
         let err = match err.downcast::<Refused>() {
@@ -98,7 +98,7 @@ impl Release<'_> {
     /// after the other; an upload can store a file and die before answering), and records
     /// those of this release's bytes. Unanswered look-ups leave the journal as it is and
     /// are returned.
-    fn recheck(&self, journal: &mut Journal, steps: &[Step]) -> Vec<String> {
+    fn recheck(&self, journal: &mut PublishRecord, steps: &[Step]) -> Vec<String> {
         let pending: Vec<&String> = steps
             .iter()
             .filter(|s| s.runs())
@@ -110,7 +110,7 @@ impl Release<'_> {
                 .artifacts
                 .iter()
                 .find(|a| {
-                    (a.kind == crate::journal::Kind::Crate) == kind_crate
+                    (a.kind == crate::release_record::Kind::Crate) == kind_crate
                         && if kind_crate {
                             a.name == name
                         } else {

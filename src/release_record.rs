@@ -1,4 +1,4 @@
-//! The publish journal, `target/pyrelease/<version>-<registries>.json`: what was built
+//! The publish record (the "publish journal"), `target/pyrelease/<version>-<registries>.json`: what was built
 //! (paths and sha256, from which commit and inputs), which gates passed for them and which
 //! irreversible steps are done, so a re-run after a failure re-uses the same files and
 //! finishes the rest.
@@ -19,7 +19,7 @@ use crate::error::Failure;
 const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Journal {
+pub struct PublishRecord {
     pub format: u32,
     /// The release's version, semver as in Cargo.toml.
     pub version: String,
@@ -67,7 +67,7 @@ pub struct Done {
     pub how: String,
 }
 
-impl Journal {
+impl PublishRecord {
     pub fn new(version: &semver::Version, pep440: Option<&str>) -> Self {
         Self {
             format: FORMAT,
@@ -167,14 +167,14 @@ mod tests {
     fn round_trips_and_refuses_other_formats() {
         let dir = tempfile::tempdir().unwrap();
         let v = semver::Version::parse("1.2.0-rc.1").unwrap();
-        let path = Journal::path(dir.path(), &v, "k");
+        let path = PublishRecord::path(dir.path(), &v, "k");
         assert!(path.ends_with("1.2.0-rc.1-k.json"));
-        assert_eq!(Journal::load(&path).unwrap(), None);
-        let mut j = Journal::new(&v, Some("1.2.0rc1"));
+        assert_eq!(PublishRecord::load(&path).unwrap(), None);
+        let mut j = PublishRecord::new(&v, Some("1.2.0rc1"));
         j.mark("crate:a", "cargo publish -p a");
         j.mark("crate:a", "again");
         j.save(&path).unwrap();
-        let back = Journal::load(&path).unwrap().unwrap();
+        let back = PublishRecord::load(&path).unwrap().unwrap();
         assert_eq!(back, j);
         assert_eq!(back.done.len(), 1);
 
@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(j.done.len(), 1, "steps done stay done");
 
         crate::exec::fs::write_atomic(&path, br#"{"format": 99}"#).unwrap();
-        assert!(Journal::load(&path).is_err());
+        assert!(PublishRecord::load(&path).is_err());
     }
 
     #[test]
