@@ -106,6 +106,9 @@ pub const INSTALL_STEP: &str = "Install cargo-pyrelease";
 const TOOL_ARTIFACT: &str = "cargo-pyrelease";
 /// The `pypi-attestations` release that signs the PEP 740 attestations.
 const PYPI_ATTESTATIONS: &str = "0.0.30";
+/// The cargo-semver-checks release the verify job compares the Rust API with; the
+/// same one `scripts/tools.sh` installs for the tests (a unit test keeps them equal).
+const SEMVER_CHECKS: &str = "0.51.0";
 
 pub fn render(s: &Settings) -> String {
     let mut y = String::new();
@@ -261,6 +264,18 @@ fn verify(y: &mut String, s: &Settings) {
                 upload = pins::UPLOAD_ARTIFACT.uses(),
             );
         }
+    }
+    if s.publish_crates {
+        // Without it `verify` only notes that the Rust API was not compared with the
+        // last release; crates a release never publishes have no baseline to compare.
+        let _ = writeln!(
+            y,
+            "      - name: Install cargo-semver-checks
+        # `verify` compares each crate's public API with its last release: a breaking
+        # change needs a major step. Built from its locked sources, a pinned release.
+        run: {} --version {SEMVER_CHECKS}",
+            crate::project::api::rust::INSTALL
+        );
     }
     let _ = writeln!(
         y,
@@ -739,6 +754,15 @@ mod tests {
         assert_eq!(shell_quote("crates/py/Cargo.toml"), "crates/py/Cargo.toml");
         assert_eq!(shell_quote("my dir"), "'my dir'");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn semver_checks_is_the_version_the_tests_use() {
+        let tools = include_str!("../../scripts/tools.sh");
+        assert!(
+            tools.contains(&format!("cargo_tool cargo-semver-checks {SEMVER_CHECKS} ")),
+            "scripts/tools.sh installs another cargo-semver-checks than the workflow"
+        );
     }
 
     #[test]

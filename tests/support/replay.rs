@@ -363,7 +363,10 @@ impl Runner {
             "{what}: an expression inside `run:`"
         );
         match name.as_str() {
-            "Install Rust" | "Install uv (the uploader)" | "Install cargo-pyrelease" => {
+            "Install Rust"
+            | "Install uv (the uploader)"
+            | "Install cargo-pyrelease"
+            | "Install cargo-semver-checks" => {
                 self.log.push(format!("{what}: on PATH here"));
                 return true;
             }
