@@ -113,8 +113,6 @@ pub struct Runner {
     /// The runner's own environment (PATH with the tools, registry URLs ...).
     pub env: BTreeMap<String, String>,
     pub secrets: BTreeMap<String, String>,
-    /// Extra environment for one job in one attempt (a fault): (job, attempt, key, value).
-    pub faults: Vec<(String, u32, String, String)>,
     pub attempt: u32,
     /// Each job's last outcome.
     pub outcomes: BTreeMap<String, Outcome>,
@@ -241,11 +239,6 @@ impl Runner {
             ("RUNNER_ARCH", "X64"),
         ] {
             env.insert(k.into(), v.into());
-        }
-        for (fault_job, attempt, k, v) in &self.faults {
-            if *fault_job == job.id && *attempt == self.attempt {
-                env.insert(k.clone(), v.clone());
-            }
         }
         let mut run = JobRun {
             job,
