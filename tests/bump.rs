@@ -398,6 +398,58 @@ fn static_pyproject_uv_lock_and_version_files() {
     assert_builds(&fixture, &["Cargo.toml"]);
 }
 
+/// Partial-version spots (`fastparse = "0.3"`), offered by `status --spots` with
+/// `spelling = "requirement"` and pasted: each bump writes the new version as short as
+/// the spot is, so a patch step and a pre-release leave `0.3` alone, `0.4.0` makes it
+/// `0.4`, and from 1.0 on a minor step gives `1.3` and a major one `2.0`.
+#[test]
+fn partial_version_spots_move_as_requirements() {
+    let fixture = Fixture::git("clean");
+    let readme = std::fs::read_to_string(support::testdata("spots").join("README.md")).unwrap();
+    fixture.write("README.md", &readme);
+    fixture.sh("git", &["commit", "-qam", "version spots"]);
+    let spots = fixture.run(&["status", "--spots"]);
+    assert_eq!(spots.code, 0, "{}", spots.render(&fixture.root));
+    let manifest = fixture.read("Cargo.toml");
+    fixture.write("Cargo.toml", &format!("{manifest}\n{}", spots.stdout));
+    fixture.sh("git", &["commit", "-qam", "track the spots"]);
+    let again = fixture.run(&["status", "--spots"]);
+    assert!(
+        !again.stdout.contains("version-files"),
+        "{}",
+        again.render(&fixture.root)
+    );
+    let sync = fixture.run(&["sync", "--check"]);
+    assert_eq!(sync.code, 0, "{}", sync.render(&fixture.root));
+
+    for (args, short, exact) in [
+        (&["patch"][..], "0.3", "0.3.2"),
+        (&["minor", "--pre", "rc"][..], "0.3", "0.4.0-rc.1"),
+        (&["release"][..], "0.4", "0.4.0"),
+        (&["1.2.0"][..], "1.2", "1.2.0"),
+        (&["minor"][..], "1.3", "1.3.0"),
+        (&["major"][..], "2.0", "2.0.0"),
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--offline", "--changelog=none"]);
+        bump_ok(&fixture, &all);
+        let text = fixture.read("README.md");
+        for spot in [
+            format!("fastparse = \"{short}\"\n"),
+            format!("fastparse = {{ version = \"{short}\", features"),
+            format!("cargo add fastparse@{short}`"),
+            format!("`fastparse = \"{exact}\"`"),
+        ] {
+            assert!(text.contains(&spot), "bump {args:?}: no {spot}\n{text}");
+        }
+        // Python 3.9 is not a version spot.
+        assert!(text.contains("Python 3.9 or newer"), "{text}");
+        let sync = fixture.run(&["sync", "--check"]);
+        assert_eq!(sync.code, 0, "{}", sync.render(&fixture.root));
+        fixture.sh("git", &["commit", "-qam", "bumped"]);
+    }
+}
+
 /// The three heading styles of `layouts.md`, each rolled in its own style.
 #[test]
 fn every_changelog_style() {

@@ -579,23 +579,19 @@ fn expect_says(out: &Output, text: &str) {
     assert!(out.stderr.contains(text), "no `{text}` in:\n{}", out.stderr);
 }
 
-/// A release whose Python index dies right after the crates went out.
+/// A release whose Python index becomes unreachable for uploads right after the crates
+/// went out (the first upload's connection closes before it reaches the index).
 fn stop_before_the_upload(release: &Release) -> Output {
-    let mut cmd = release.publish_command(&["--no-gates"]);
-    // SIGKILL, not SIGTERM: a server shutting down gracefully can still take the upload
-    // that follows at once, and the test would not stop where it says.
-    let kill = format!("kill -KILL {}", release.registries.pypi.child.id());
-    cmd.env("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD", &kill);
-    let stopped = output(cmd);
-    assert_no_canary(&stopped);
+    release.registries.refuse_uploads();
+    let stopped = release.publish(&["--no-gates"]);
+    release.registries.heal_uploads();
     stopped
 }
 
 #[test]
-#[cfg(feature = "test-hooks")]
 fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let mut release = Release::new();
+    let release = Release::new();
 
     let stopped = stop_before_the_upload(&release);
     assert_eq!(stopped.code, 3, "{}", stopped.render(&release.fixture.root));
@@ -619,7 +615,6 @@ fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
         .collect();
     assert_eq!(done, ["crate:pyrelease-e2e-core", "crate:pyrelease-e2e"]);
 
-    release.registries.restart_pypi();
     let finished = release.publish(&["--no-gates"]);
     assert_eq!(
         finished.code,
@@ -835,14 +830,13 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
 #[test]
 fn a_lost_journal_does_not_lose_the_release() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let mut release = Release::new();
+    let release = Release::new();
     let stopped = stop_before_the_upload(&release);
     expect_exit(&release, &stopped, 3);
     expect_says(&stopped, "out:");
     expect_says(&stopped, "not yet:");
     std::fs::remove_file(release.journal_path()).unwrap();
 
-    release.registries.restart_pypi();
     let finished = release.publish(&["--no-gates"]);
     expect_exit(&release, &finished, 0);
     expect_says(&finished, "already on registry `local`, the same bytes");

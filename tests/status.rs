@@ -108,3 +108,19 @@ fn missing_manifest_path_is_a_usage_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
 }
+
+/// `status --spots` on a README whose dependency snippets name the release line
+/// (`fastparse = "0.3"`, in a table, `cargo add fastparse@0.3`): each is offered with
+/// `spelling = "requirement"`, beside the whole-version spots; `python 3.9` is none.
+#[test]
+fn spots_offer_partial_requirements() {
+    let fixture = Fixture::git("clean");
+    let readme = std::fs::read_to_string(support::testdata("spots").join("README.md")).unwrap();
+    fixture.write("README.md", &readme);
+    fixture.sh("git", &["commit", "-qam", "version spots"]);
+    let before = fixture.tree();
+    let out = fixture.run(&["status", "--spots"]);
+    assert_eq!(out.code, 0, "{}", out.render(&fixture.root));
+    snapshot("status/spots.txt", &out.render(&fixture.root));
+    assert_eq!(before, fixture.tree(), "status --spots changed files");
+}

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use support::replay::{self, Outcome, Runner, Workflow};
-use support::servers::{Registries, Server, http_status, pypi_server, run};
+use support::servers::{Registries, run};
 use support::tools::tool;
 use support::{Fixture, assert_same_tree};
 
@@ -125,7 +125,6 @@ fn prepare(edit: impl FnOnce(&Fixture)) -> Replay {
         repository: "example/pyrelease-replay".into(),
         env,
         secrets,
-        faults: Vec::new(),
         attempt: 0,
         outcomes: BTreeMap::new(),
         log: Vec::new(),
@@ -163,37 +162,16 @@ impl Replay {
         )
     }
 
-    /// The Python index stops right before the first upload of the PyPI job.
-    fn fail_python_once(&mut self) {
-        self.runner.faults.push((
-            "publish-python".into(),
-            1,
-            "CARGO_PYRELEASE_TEST_BEFORE_UPLOAD".into(),
-            format!("kill {}", self.registries.pypi.child.id()),
-        ));
+    /// The Python index becomes unreachable for uploads from the PyPI job's first one on
+    /// (after the crates are out).
+    fn fail_python_once(&self) {
+        self.registries.refuse_uploads();
     }
 
-    /// The Python index back, on the same port (its URL is in the tagged configuration).
-    fn restart_python_index(&mut self) {
-        let _ = self.registries.pypi.child.wait();
-        let port = self.registries.pypi.port;
-        let packages = self.registries.dir.path().join("pkgs");
-        let child = Command::new(pypi_server())
-            .args(["run", "-i", "127.0.0.1", "-p", &port.to_string()])
-            .args(["-a", ".", "-P", ".", "--disable-fallback"])
-            .arg(&packages)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        self.registries.pypi = Server { child, port };
-        for _ in 0..300 {
-            if http_status(port, "/health") == Some(200) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("pypiserver did not come back on port {port}");
+    /// Uploads reach the index again (at the same address, which is in the tagged
+    /// configuration).
+    fn restart_python_index(&self) {
+        self.registries.heal_uploads();
     }
 
     /// The crate files the cargo registry holds.

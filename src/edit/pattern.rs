@@ -38,10 +38,38 @@ fn version_at(text: &str, start: usize, suffix: &str) -> Option<usize> {
     })
 }
 
-/// Replaces the version inside the single match of `search` (a literal with one
-/// `{version}`) by `new`. No match, or more than one, is an error: guessing
-/// which of two matches is the version would be wrong half the time.
-pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, String> {
+/// A partial version at `start` (`MAJOR` or `MAJOR.MINOR`, digits only, as a Cargo
+/// requirement is often written), followed by `suffix`; never the start of a longer
+/// version (`0.3` of `0.3.1`) or of one with a suffix (`0.3-rc`).
+fn requirement_at(text: &str, start: usize, suffix: &str) -> Option<usize> {
+    let run = text[start..]
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    (1..=run).rev().find(|&len| {
+        let candidate = &text[start..start + len];
+        let rest = &text[start + len..];
+        let continues = rest.starts_with(|c: char| c.is_ascii_alphanumeric() || "-+".contains(c))
+            || (rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
+        candidate.split('.').count() <= 2
+            && candidate.split('.').all(|p| !p.is_empty())
+            && !continues
+            && rest.starts_with(suffix)
+    })
+}
+
+/// What the `{version}` hole of a pattern holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hole {
+    /// A whole version, `X.Y.Z` and its pre-release (either spelling).
+    Version,
+    /// A partial version, `X` or `X.Y` (a requirement such as `foo = "0.3"`).
+    Requirement,
+}
+
+/// Every match of `search` (a literal with one `{version}`): the hole's byte range and
+/// the match's line.
+fn matches(text: &str, search: &str, hole: Hole) -> Result<Vec<(usize, usize, usize)>, String> {
     let (prefix, suffix) = search
         .split_once("{version}")
         .ok_or_else(|| format!("the pattern `{search}` has no `{{version}}`"))?;
@@ -55,7 +83,11 @@ pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, St
                 .chars()
                 .next_back()
                 .is_some_and(is_version_char);
-        if !inside_token && let Some(len) = version_at(text, start, suffix) {
+        let len = match hole {
+            Hole::Version => version_at(text, start, suffix),
+            Hole::Requirement => requirement_at(text, start, suffix),
+        };
+        if !inside_token && let Some(len) = len {
             let line = text[..at].matches('\n').count() + 1;
             found.push((start, start + len, line));
         }
@@ -70,9 +102,20 @@ pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, St
             break;
         }
     }
-    match found.as_slice() {
+    Ok(found)
+}
+
+/// How many times `search` matches `text`.
+pub fn count_matches(text: &str, search: &str, hole: Hole) -> usize {
+    matches(text, search, hole).map_or(0, |m| m.len())
+}
+
+/// The hole of the single match of `search`. No match, or more than one, is an error:
+/// guessing which of two matches is the version would be wrong half the time.
+fn single_match(text: &str, search: &str, hole: Hole) -> Result<(usize, usize), String> {
+    match matches(text, search, hole)?.as_slice() {
         [] => Err(format!("the pattern `{search}` matches nothing")),
-        [(start, end, _)] => Ok(format!("{}{new}{}", &text[..*start], &text[*end..])),
+        [(start, end, _)] => Ok((*start, *end)),
         many => Err(format!(
             "the pattern `{search}` matches {} times (lines {})",
             many.len(),
@@ -82,6 +125,36 @@ pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, St
                 .join(", ")
         )),
     }
+}
+
+/// Replaces the version inside the single match of `search` (a literal with one
+/// `{version}`) by `new`.
+pub fn replace_version(text: &str, search: &str, new: &str) -> Result<String, String> {
+    let (start, end) = single_match(text, search, Hole::Version)?;
+    Ok(format!("{}{new}{}", &text[..start], &text[end..]))
+}
+
+/// Moves the partial version inside the single match of `search` to `new`, as short as
+/// it was: `0.3` -> `0.4` for 0.4.0, `1.2` -> `2.0` for 2.0.0, `1` -> `2`; so a patch
+/// step leaves `0.3` alone, as a `1` stays for 1.3.0. The requirement that matched
+/// the old version then matches the new one. A pre-release leaves it as it is: a
+/// requirement without a pre-release part never selects one, and the snippet goes on
+/// naming the last stable line until the release.
+pub fn replace_requirement(
+    text: &str,
+    search: &str,
+    new: &semver::Version,
+) -> Result<String, String> {
+    let (start, end) = single_match(text, search, Hole::Requirement)?;
+    if !new.pre.is_empty() {
+        return Ok(text.to_string());
+    }
+    let value = if text[start..end].contains('.') {
+        format!("{}.{}", new.major, new.minor)
+    } else {
+        new.major.to_string()
+    };
+    Ok(format!("{}{value}{}", &text[..start], &text[end..]))
 }
 
 /// Moves a module-level `__version__ = "X"` (either quote) from `old` to `new`, given as
@@ -127,7 +200,7 @@ pub fn set_dunder_version(text: &str, old: (&str, &str), new: (&str, &str)) -> O
 
 #[cfg(test)]
 mod tests {
-    use super::{replace_version, set_dunder_version};
+    use super::{Hole, count_matches, replace_requirement, replace_version, set_dunder_version};
 
     #[test]
     fn dunder_version_in_either_spelling_and_quote() {
@@ -206,5 +279,48 @@ mod tests {
             "shape 2, python 3.9, build ab1.2.3, and é 1.3.0 — done\n"
         );
         assert!(replace_version("version 2\n", "version {version}", "1.0.0").is_err());
+    }
+
+    #[test]
+    fn a_requirement_keeps_its_length() {
+        let v = |s: &str| semver::Version::parse(s).unwrap();
+        let text = "```toml\nfoo = \"0.3\"\n```\n";
+        let search = "foo = \"{version}\"";
+        let moved = |new: &str| replace_requirement(text, search, &v(new)).unwrap();
+        assert_eq!(moved("0.4.0"), "```toml\nfoo = \"0.4\"\n```\n");
+        assert_eq!(moved("0.3.2"), text);
+        assert_eq!(moved("0.4.0-rc.1"), text);
+        let big = "foo = { version = \"1.2\", features = [\"x\"] }\nbar = \"1\"\n";
+        let (wide, narrow) = ("foo = { version = \"{version}\"", "bar = \"{version}\"");
+        assert_eq!(
+            replace_requirement(big, wide, &v("1.3.0")).unwrap(),
+            "foo = { version = \"1.3\", features = [\"x\"] }\nbar = \"1\"\n"
+        );
+        assert_eq!(
+            replace_requirement(big, wide, &v("2.0.0")).unwrap(),
+            "foo = { version = \"2.0\", features = [\"x\"] }\nbar = \"1\"\n"
+        );
+        assert_eq!(
+            replace_requirement(big, narrow, &v("2.0.0")).unwrap(),
+            "foo = { version = \"1.2\", features = [\"x\"] }\nbar = \"2\"\n"
+        );
+    }
+
+    #[test]
+    fn a_requirement_is_never_part_of_a_longer_version() {
+        let search = "foo = \"{version}\"";
+        for text in ["foo = \"0.3.1\"", "foo = \"0.3-rc\"", "foo = \"0.3a\""] {
+            assert_eq!(count_matches(text, search, Hole::Requirement), 0, "{text}");
+        }
+        assert_eq!(count_matches("foo = \"0.3\"", search, Hole::Requirement), 1);
+        // And a whole-version pattern never takes a partial one.
+        assert_eq!(count_matches("foo = \"0.3\"", search, Hole::Version), 0);
+        let err = replace_requirement(
+            "foo = \"0.3\"\nfoo = \"0.2\"\n",
+            search,
+            &semver::Version::new(0, 4, 0),
+        )
+        .unwrap_err();
+        assert!(err.contains("matches 2 times (lines 1, 2)"), "{err}");
     }
 }

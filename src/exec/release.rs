@@ -50,8 +50,6 @@ pub trait Hooks {
     /// Once, before the first irreversible step runs (the question on a terminal, the
     /// credentials a real upload needs).
     fn before_irreversible(&mut self, steps: &[&Step]) -> anyhow::Result<()>;
-    /// Right before an irreversible step runs.
-    fn before(&mut self, step: &Step);
     /// After each step, run or skipped: the journal records it.
     fn done(&mut self, step: &Step, how: &str) -> anyhow::Result<()>;
 }
@@ -108,9 +106,6 @@ impl Executor<'_> {
                         self.shell.status(step.verb, &step.what);
                         self.shell.status("Would run", format!("`{cmd}`"));
                         continue;
-                    }
-                    if step.effect == Effect::Irreversible {
-                        hooks.before(step);
                     }
                     self.shell.status(step.verb, &step.what);
                     self.shell.verbose(format!("     Running `{cmd}`"));

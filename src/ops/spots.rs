@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::GlobalArgs;
+use crate::edit::pattern::{self, Hole};
 use crate::project::Project;
+use crate::project::config::Spelling;
 use crate::shell::Shell;
 
 /// One spot: a unique search pattern around the version in one file.
@@ -32,17 +34,17 @@ pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
     for file in documents(&project.root) {
         let text = crate::exec::fs::read_text(&file)?;
         let rel = project.rel(&file);
-        let known = |search: &str| {
-            project
-                .config
-                .version_files
-                .iter()
-                .any(|v| project.rel(&project.root.join(&v.path)) == rel && v.search == search)
+        let known = |search: &str, spelling: &str| {
+            project.config.version_files.iter().any(|v| {
+                project.rel(&project.root.join(&v.path)) == rel
+                    && v.search == search
+                    && spelling_name(v.spelling) == spelling
+            })
         };
         spots.extend(
             find(&text, &rel, &semver, &pep440, &crates, &dists)
                 .into_iter()
-                .filter(|s| !known(&s.search)),
+                .filter(|s| !known(&s.search, s.spelling)),
         );
     }
     if spots.is_empty() {
@@ -81,6 +83,15 @@ pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
         ));
     }
     Ok(0)
+}
+
+/// The spelling as `version-files` writes it.
+fn spelling_name(spelling: Spelling) -> &'static str {
+    match spelling {
+        Spelling::Semver => "semver",
+        Spelling::Pep440 => "pep440",
+        Spelling::Requirement => "requirement",
+    }
 }
 
 fn toml_string(s: &str) -> String {
@@ -127,11 +138,25 @@ pub fn find(
     dists: &[String],
 ) -> Vec<Spot> {
     let mut spots = Vec::new();
-    let mut spellings = vec![("semver", semver)];
+    let mut spellings = vec![("semver", semver.to_string())];
     if pep440 != semver {
-        spellings.push(("pep440", pep440));
+        spellings.push(("pep440", pep440.to_string()));
     }
-    for (spelling, version) in spellings {
+    // A dependency snippet often names the release line, not the release: `foo = "0.3"`
+    // (and `foo = "1"` from 1.0 on), which the `requirement` spelling moves.
+    if let Ok(v) = semver::Version::parse(semver) {
+        spellings.push(("requirement", format!("{}.{}", v.major, v.minor)));
+        if v.major > 0 {
+            spellings.push(("requirement", v.major.to_string()));
+        }
+    }
+    for (spelling, version) in &spellings {
+        let (spelling, version) = (*spelling, version.as_str());
+        let hole = if spelling == "requirement" {
+            Hole::Requirement
+        } else {
+            Hole::Version
+        };
         let mut from = 0;
         while let Some(at) = text[from..].find(version).map(|i| i + from) {
             from = at + version.len();
@@ -139,16 +164,22 @@ pub fn find(
             let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
             let before = &text[line_start..at];
             let after = &text[from..line_end];
-            // A longer version (`0.3.10` for `0.3.1`) is not this one.
-            if after.starts_with(|c: char| c.is_ascii_alphanumeric())
-                || before.ends_with(|c: char| c.is_ascii_digit() || c == '.')
-            {
+            // A longer version (`0.3.10` for `0.3.1`, `0.3.1` for `0.3`) is not this one.
+            let longer = after.starts_with(|c: char| c.is_ascii_alphanumeric())
+                || (hole == Hole::Requirement
+                    && (after.starts_with(['-', '+'])
+                        || (after.starts_with('.')
+                            && after[1..].starts_with(|c: char| c.is_ascii_digit()))));
+            if longer || before.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
                 continue;
             }
             let Some(kind) = kind(before, crates, dists) else {
                 continue;
             };
-            let Some(search) = unique_search(text, before, after, version) else {
+            if hole == Hole::Requirement && kind != "dependency snippet" {
+                continue;
+            }
+            let Some(search) = unique_search(text, before, after, hole) else {
                 continue;
             };
             let line = text[..at].matches('\n').count() + 1;
@@ -167,7 +198,7 @@ pub fn find(
         }
     }
     spots.sort_by_key(|s| s.line);
-    spots.dedup_by(|a, b| a.search == b.search);
+    spots.dedup_by(|a, b| a.search == b.search && a.spelling == b.spelling);
     spots
 }
 
@@ -203,7 +234,7 @@ fn kind(before: &str, crates: &[&str], dists: &[String]) -> Option<&'static str>
 
 /// The shortest context around the version, grown a word at a time on each side, whose
 /// pattern occurs once in `text`: `version-files` refuses an ambiguous one.
-fn unique_search(text: &str, before: &str, after: &str, version: &str) -> Option<String> {
+fn unique_search(text: &str, before: &str, after: &str, hole: Hole) -> Option<String> {
     let starts: Vec<usize> = std::iter::once(before.len())
         .chain(before.char_indices().rev().filter_map(|(i, c)| {
             (c.is_whitespace() || c == '(' || c == '[' || c == '"' || c == '`')
@@ -228,9 +259,11 @@ fn unique_search(text: &str, before: &str, after: &str, version: &str) -> Option
             if !prefix.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let needle = format!("{prefix}{version}{suffix}");
-            if text.matches(&needle).count() == 1 {
-                return Some(format!("{prefix}{{version}}{suffix}"));
+            // Counted the way `bump` reads the pattern: another version in the same
+            // context (an upgrade note's `foo = "0.2"`) would make it ambiguous too.
+            let search = format!("{prefix}{{version}}{suffix}");
+            if pattern::count_matches(text, &search, hole) == 1 {
+                return Some(search);
             }
         }
     }

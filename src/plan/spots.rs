@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::edit::pattern;
 use crate::error::Failure;
 use crate::plan::EditSet;
 use crate::project::Project;
@@ -84,7 +85,7 @@ pub fn python_spots(
         for package in &project.packages {
             for module in package.version_modules(&project.primary().name) {
                 edits.edit(&module, |text| {
-                    Ok(crate::edit::pattern::set_dunder_version(
+                    Ok(pattern::set_dunder_version(
                         text,
                         (current, &old_semver),
                         (new.pep440, &new_semver),
@@ -106,12 +107,17 @@ pub fn python_spots(
             .help("`version-files` paths are relative to the workspace root")
             .into());
         }
-        let value = match file.spelling {
-            Spelling::Semver => new.semver.to_string(),
-            Spelling::Pep440 => new.pep440.to_string(),
-        };
         edits.edit(&path, |text| {
-            crate::edit::pattern::replace_version(text, &file.search, &value).map_err(|msg| {
+            let moved = match file.spelling {
+                Spelling::Semver => {
+                    pattern::replace_version(text, &file.search, &new.semver.to_string())
+                }
+                Spelling::Pep440 => pattern::replace_version(text, &file.search, new.pep440),
+                Spelling::Requirement => {
+                    pattern::replace_requirement(text, &file.search, new.semver)
+                }
+            };
+            moved.map_err(|msg| {
                 Failure::usage(format!("version file `{}`: {msg}", file.path.display()))
                     .at(config_file, Some(file.line))
                     .help("fix the `search` pattern so it matches the version exactly once")

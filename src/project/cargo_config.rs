@@ -1,6 +1,7 @@
 //! The index URL of a named cargo registry, found where cargo looks: the
 //! `CARGO_REGISTRIES_<NAME>_INDEX` variable, then `.cargo/config.toml` files from the
 //! project up to the root, then `$CARGO_HOME/config.toml`.
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::project::config::table_at;
@@ -13,21 +14,20 @@ pub fn registry_index(root: &Path, name: &str) -> Option<String> {
     if let Some(url) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
         return Some(url);
     }
-    config_files(root)
+    config_files(root, cargo_home(&|v| std::env::var_os(v)).as_deref())
         .into_iter()
         .find_map(|file| index_in(&file, name))
 }
 
-/// Whether any of cargo's configuration files (or `credentials.toml` in `$CARGO_HOME`)
-/// sets the key at `keys` (`["registries", "corp", "token"]`). Only presence is read,
-/// never a value: the values may be secrets.
-pub fn has_key(root: &Path, keys: &[&str]) -> bool {
+/// Whether any of cargo's configuration files (or `credentials.toml` in `home`, cargo's
+/// home folder: [`cargo_home`]) sets the key at `keys` (`["registries", "corp", "token"]`).
+/// Only presence is read, never a value: the values may be secrets.
+pub fn has_key(root: &Path, home: Option<&Path>, keys: &[&str]) -> bool {
     let (table, key) = keys.split_at(keys.len().saturating_sub(1));
-    let home = cargo_home();
     let credentials = home
         .iter()
         .flat_map(|h| [h.join("credentials.toml"), h.join("credentials")]);
-    config_files(root)
+    config_files(root, home)
         .into_iter()
         .chain(credentials)
         .any(|file| {
@@ -41,21 +41,23 @@ pub fn has_key(root: &Path, keys: &[&str]) -> bool {
         })
 }
 
-fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
+/// Cargo's home folder as cargo finds it in the environment `var` reads: `CARGO_HOME`,
+/// else `~/.cargo`.
+pub fn cargo_home(var: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    var("CARGO_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
 /// Cargo's configuration files, nearest first.
-fn config_files(root: &Path) -> Vec<PathBuf> {
+fn config_files(root: &Path, home: Option<&Path>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in root.ancestors() {
         for name in ["config.toml", "config"] {
             files.push(dir.join(".cargo").join(name));
         }
     }
-    if let Some(home) = cargo_home() {
+    if let Some(home) = home {
         files.push(home.join("config.toml"));
         files.push(home.join("config"));
     }

@@ -13,6 +13,9 @@ use crate::error::{Failure, line_of};
 pub enum Spelling {
     Semver,
     Pep440,
+    /// A partial version (`0.3`, `1`) as a Cargo requirement is written: it moves as
+    /// short as it is (`edit::pattern::replace_requirement`).
+    Requirement,
 }
 
 /// `[[workspace.metadata.pyrelease.version-files]]`: a file holding the version
@@ -467,13 +470,14 @@ fn version_file(
     let spelling = match raw.spelling.as_deref() {
         None | Some("semver") => Spelling::Semver,
         Some("pep440") => Spelling::Pep440,
+        Some("requirement") => Spelling::Requirement,
         Some(other) => {
             return Err(fail(format!(
                 "unknown spelling `{other}` for `{}`",
                 file.display()
             ))
             .help(
-                "use `spelling = \"semver\"` (1.2.0-rc.1) or `spelling = \"pep440\"` (1.2.0rc1)",
+                "use `spelling = \"semver\"` (1.2.0-rc.1), `spelling = \"pep440\"` (1.2.0rc1) or `spelling = \"requirement\"` (0.3, as in `foo = \"0.3\"`)",
             ));
         }
     };

@@ -113,8 +113,6 @@ pub struct Runner {
     /// The runner's own environment (PATH with the tools, registry URLs ...).
     pub env: BTreeMap<String, String>,
     pub secrets: BTreeMap<String, String>,
-    /// Extra environment for one job in one attempt (a fault): (job, attempt, key, value).
-    pub faults: Vec<(String, u32, String, String)>,
     pub attempt: u32,
     /// Each job's last outcome.
     pub outcomes: BTreeMap<String, Outcome>,
@@ -242,11 +240,6 @@ impl Runner {
         ] {
             env.insert(k.into(), v.into());
         }
-        for (fault_job, attempt, k, v) in &self.faults {
-            if *fault_job == job.id && *attempt == self.attempt {
-                env.insert(k.clone(), v.clone());
-            }
-        }
         let mut run = JobRun {
             job,
             matrix,
@@ -363,7 +356,10 @@ impl Runner {
             "{what}: an expression inside `run:`"
         );
         match name.as_str() {
-            "Install Rust" | "Install uv (the uploader)" | "Install cargo-pyrelease" => {
+            "Install Rust"
+            | "Install uv (the uploader)"
+            | "Install cargo-pyrelease"
+            | "Install cargo-semver-checks" => {
                 self.log.push(format!("{what}: on PATH here"));
                 return true;
             }

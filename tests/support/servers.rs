@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::proxy::{Fault, Proxy, Rule};
+
 pub const PYPISERVER: &str = "pypiserver==2.4.2";
 
 /// A server process, killed when the test ends, passed or not.
@@ -54,25 +56,9 @@ pub fn start_server(
     command: impl Fn(u16) -> Command,
     ready_path: &str,
 ) -> Server {
-    start_server_on(None, name, log_dir, command, ready_path)
-}
-
-/// [`start_server`], trying `port` first (a restart keeps its URL, as a real registry's
-/// does).
-pub fn start_server_on(
-    port: Option<u16>,
-    name: &str,
-    log_dir: &Path,
-    command: impl Fn(u16) -> Command,
-    ready_path: &str,
-) -> Server {
     let log_path = log_dir.join(format!("{name}.log"));
-    for attempt in 0..5 {
-        if attempt > 0 {
-            // The old process's socket may take a moment to be released.
-            std::thread::sleep(Duration::from_millis(300));
-        }
-        let port = port.filter(|_| attempt < 3).unwrap_or_else(free_port);
+    for _ in 0..5 {
+        let port = free_port();
         let log = fs::File::create(&log_path).unwrap();
         let child = command(port)
             .stdin(Stdio::null())
@@ -179,6 +165,9 @@ pub struct Registries {
     pub dir: tempfile::TempDir,
     pub cargo: Server,
     pub pypi: Server,
+    /// The Python index's upload address goes through this proxy, so a test can take the
+    /// uploads down after the crates are out ([`Registries::refuse_uploads`]) and back.
+    pub uploads: Proxy,
 }
 
 impl Registries {
@@ -189,7 +178,14 @@ impl Registries {
             .unwrap();
         let cargo = start_estuary(dir.path(), |port| format!("http://127.0.0.1:{port}"));
         let pypi = start_pypi(dir.path(), &dir.path().join("pkgs"));
-        Self { dir, cargo, pypi }
+        let uploads = Proxy::bind();
+        uploads.forward_to(pypi.port);
+        Self {
+            dir,
+            cargo,
+            pypi,
+            uploads,
+        }
     }
 
     pub fn cargo_index(&self) -> String {
@@ -201,16 +197,20 @@ impl Registries {
     }
 
     pub fn publish_url(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.pypi.port)
+        format!("{}/", self.uploads.url())
     }
 
-    /// Stops the Python index (a fault) and starts it again with the same files, on the
-    /// same port when it is still free.
-    pub fn restart_pypi(&mut self) {
-        let _ = self.pypi.child.kill();
-        let _ = self.pypi.child.wait();
-        let port = self.pypi.port;
-        self.pypi = start_pypi_on(Some(port), self.dir.path(), &self.dir.path().join("pkgs"));
+    /// From the next upload on, the Python index is unreachable for uploads: the first
+    /// one's connection closes before it reaches the index (`tests/faults.rs`'s
+    /// `file1-die-before`), and so does every later one until [`Registries::heal_uploads`].
+    pub fn refuse_uploads(&self) {
+        self.uploads
+            .arm(Rule::new("POST", "/", 1, Fault::DieBefore));
+    }
+
+    /// Uploads reach the index again, at the same address.
+    pub fn heal_uploads(&self) {
+        self.uploads.heal();
     }
 }
 
@@ -239,14 +239,9 @@ pub fn start_estuary(dir: &Path, base_url: impl Fn(u16) -> String) -> Server {
 
 /// pypiserver serving (and accepting uploads into) `packages`, its log in `dir`.
 pub fn start_pypi(dir: &Path, packages: &Path) -> Server {
-    start_pypi_on(None, dir, packages)
-}
-
-fn start_pypi_on(port: Option<u16>, dir: &Path, packages: &Path) -> Server {
     let program = pypi_server();
     fs::create_dir_all(packages).unwrap();
-    start_server_on(
-        port,
+    start_server(
         "pypiserver",
         dir,
         |port| {

@@ -39,15 +39,6 @@ impl Hooks for Record<'_, '_> {
         }
     }
 
-    fn before(&mut self, step: &Step) {
-        #[cfg(feature = "test-hooks")]
-        if step.ids.iter().any(|id| id.starts_with("python:")) {
-            test_hook_before_upload();
-        }
-        #[cfg(not(feature = "test-hooks"))]
-        let _ = step;
-    }
-
     fn done(&mut self, step: &Step, how: &str) -> anyhow::Result<()> {
         for id in &step.ids {
             self.journal.mark(id.clone(), how);
@@ -61,16 +52,4 @@ fn eprint_prompt(text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{text}");
     let _ = stderr.flush();
-}
-
-/// Test hook: a command run right before the upload, so a test can stop the Python index
-/// after the crates are out (`CARGO_PYRELEASE_TEST_BEFORE_UPLOAD="kill 1234"`). Compiled
-/// for the test suite only.
-#[cfg(feature = "test-hooks")]
-fn test_hook_before_upload() {
-    if let Ok(line) = std::env::var("CARGO_PYRELEASE_TEST_BEFORE_UPLOAD")
-        && let Ok(cmd) = crate::plan::commands::gate(Path::new("."), &line)
-    {
-        let _ = cmd.read();
-    }
 }
