@@ -7,6 +7,7 @@ pub mod artifact;
 pub mod changelog;
 pub mod checks;
 pub mod cli;
+pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod exec;

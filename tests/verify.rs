@@ -219,6 +219,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "tag-invalid",
+        fixture: "clean",
+        args: &[],
+        breaks: |f| {
+            edit(
+                f,
+                "Cargo.toml",
+                "[lib]",
+                "[package.metadata.pyrelease]\ntag-prefix = \"release~\"\n# its compare links name the old prefix\nallow = [\"changelog-compare-link\"]\n\n[lib]",
+            )
+        },
+    },
+    Case {
         id: "git-behind",
         fixture: "clean",
         args: &[],
@@ -430,6 +443,24 @@ fn for_crates_io(f: &Fixture) {
     );
 }
 
+/// The ids only an online `verify` (registries, API comparison) or `--docs` reports:
+/// tests/verify_online.rs, tests/breaking.rs and tests/registry_lookup.rs have their cases.
+const ONLINE: &[&str] = &[
+    "crate-name-taken",
+    "crate-already-published",
+    "crate-on-registry-not-published",
+    "crate-version-not-higher",
+    "pypi-already-published",
+    "pypi-version-not-higher",
+    "registry-unreachable",
+    "semver-breaking",
+    "python-api-breaking",
+    "breaking-not-in-changelog",
+    "breaking-unmentioned",
+    "docs-build-failed",
+    "api-check-failed",
+];
+
 #[test]
 fn the_clean_fixture_has_no_findings() {
     let fixture = Fixture::git("clean");
@@ -441,9 +472,9 @@ fn the_clean_fixture_has_no_findings() {
 
 #[test]
 fn each_case_triggers_exactly_its_finding() {
-    let documented: BTreeSet<&str> = cargo_pyrelease::checks::IDS
-        .iter()
-        .map(|(id, _)| *id)
+    let documented: BTreeSet<&str> = cargo_pyrelease::diag::FindingId::all()
+        .map(|id| id.as_str())
+        .filter(|id| !ONLINE.contains(id))
         .collect();
     let mut covered = BTreeSet::new();
     for case in CASES {
@@ -527,6 +558,21 @@ fn allowed_ids_are_not_reported_and_warnings_can_be_denied() {
     );
     commit(&fixture);
     assert_eq!(ids(&fixture, &["--deny-warnings"]), (0, BTreeSet::new()));
+}
+
+#[test]
+fn an_unknown_allowed_id_is_a_configuration_error() {
+    let fixture = Fixture::git("clean");
+    edit(
+        &fixture,
+        "Cargo.toml",
+        "[lib]",
+        "[package.metadata.pyrelease]\nallow = [\n  \"git-dirty\",\n  \"git-dirt\",\n]\n\n[lib]",
+    );
+    commit(&fixture);
+    let out = fixture.run(&["verify", "--offline"]);
+    assert_eq!(out.code, 2, "{}", out.render(&fixture.root));
+    snapshot("verify/allow-unknown-id.txt", &out.render(&fixture.root));
 }
 
 #[test]

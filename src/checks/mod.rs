@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use crate::diag::FindingId;
 use crate::project::Project;
 use crate::project::git::{GitState, Head};
 
@@ -25,7 +26,7 @@ pub enum Severity {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable kebab-case id, documented in the README; `allow = [...]` takes it.
-    pub id: &'static str,
+    pub id: FindingId,
     pub severity: Severity,
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -74,7 +75,7 @@ pub struct Findings<'a> {
 impl Findings<'_> {
     pub fn add(
         &mut self,
-        id: &'static str,
+        id: FindingId,
         severity: Severity,
         at: Option<(&Path, Option<usize>)>,
         message: impl Into<String>,
@@ -104,7 +105,7 @@ impl Findings<'_> {
 
     pub fn error(
         &mut self,
-        id: &'static str,
+        id: FindingId,
         at: Option<(&Path, Option<usize>)>,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -114,7 +115,7 @@ impl Findings<'_> {
 
     pub fn warn(
         &mut self,
-        id: &'static str,
+        id: FindingId,
         at: Option<(&Path, Option<usize>)>,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -146,113 +147,12 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     if let Some(targets) = ctx.registries {
         list.extend(registries::check(project, targets, ctx.sides));
     }
-    list.retain(|f| !project.config.allow.iter().any(|a| a == f.id));
+    drop_allowed(project, &mut list);
     list.sort_by_key(|f| f.severity);
     list
 }
 
-/// Every finding id, with what it means: the README table is checked against it.
-pub const IDS: &[(&str, &str)] = &[
-    (
-        "version-not-pep440",
-        "Cargo's version has no faithful PEP 440 spelling",
-    ),
-    (
-        "placeholder-version",
-        "the version is a placeholder (0.0.0, 999.0.0)",
-    ),
-    (
-        "pyproject-version-mismatch",
-        "a static pyproject.toml version differs from Cargo's",
-    ),
-    (
-        "pyproject-version-spelling",
-        "a static pyproject.toml version is Cargo's, spelled otherwise (`3.0.0-alpha.0` for `3.0.0a0`)",
-    ),
-    (
-        "pyproject-version-missing",
-        "pyproject.toml has neither `version` nor `dynamic = [\"version\"]`",
-    ),
-    (
-        "uv-lock-stale",
-        "uv.lock records another version of the project",
-    ),
-    (
-        "version-file-stale",
-        "a configured version file holds another version",
-    ),
-    (
-        "cargo-lock-stale",
-        "Cargo.lock records another version of a released crate",
-    ),
-    (
-        "dependent-requirement-stale",
-        "a requirement on a released crate does not match its version",
-    ),
-    ("changelog-missing", "no changelog file was found"),
-    (
-        "changelog-no-section",
-        "the changelog has no section for this version",
-    ),
-    (
-        "changelog-section-empty",
-        "the changelog section of this version lists no changes",
-    ),
-    (
-        "changelog-date-future",
-        "the changelog section is dated in the future",
-    ),
-    (
-        "changelog-duplicate-section",
-        "two changelog sections for one version",
-    ),
-    (
-        "changelog-compare-link",
-        "the compare link of this version points at other tags",
-    ),
-    (
-        "tag-mismatch",
-        "the tag being released is not prefix + version",
-    ),
-    ("tag-exists", "the tag already exists on another commit"),
-    ("git-dirty", "uncommitted changes in the working tree"),
-    ("git-branch", "not on a branch allowed by `allow-branch`"),
-    ("git-behind", "HEAD is behind its upstream"),
-    ("crate-description", "a crate to publish has no description"),
-    (
-        "crate-license",
-        "a crate to publish has no license or license-file",
-    ),
-    (
-        "crate-links",
-        "a crate to publish has no repository, homepage or documentation",
-    ),
-    ("crate-readme", "a crate's readme file does not exist"),
-    (
-        "crate-keywords",
-        "more than 5 keywords, or a keyword crates.io refuses",
-    ),
-    (
-        "path-dependency-without-version",
-        "a path dependency has no version: `cargo publish` refuses it",
-    ),
-    (
-        "unpublished-dependency",
-        "a published crate depends on a `publish = false` crate",
-    ),
-    (
-        "pypi-name",
-        "the Python project name is invalid or not normalised",
-    ),
-    ("pypi-requires-python", "no `requires-python`"),
-    ("pypi-readme", "no `readme` in `[project]`"),
-    ("pypi-license", "no `license` in `[project]`"),
-    (
-        "pypi-classifier",
-        "a classifier that is not a valid trove classifier",
-    ),
-    (
-        "pypi-rust-classifier",
-        "no `Programming Language :: Rust` classifier",
-    ),
-];
+/// Drops the findings whose id the configuration's `allow` lists.
+pub(crate) fn drop_allowed(project: &Project, list: &mut Vec<Finding>) {
+    list.retain(|f| !project.config.allow.contains(&f.id));
+}

@@ -35,7 +35,7 @@ pub struct Config {
     pub changelog: Option<PathBuf>,
     pub version_files: Vec<VersionFile>,
     /// `verify` finding ids that are not reported.
-    pub allow: Vec<String>,
+    pub allow: Vec<crate::diag::FindingId>,
     /// Branches a release may be made from (`*` wildcards); empty: any.
     pub allow_branch: Vec<String>,
     /// Sparse index URL of the cargo registry (default: crates.io).
@@ -212,7 +212,7 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
             "tag-prefix" => config.tag_prefix = string(key, item)?,
             "changelog" => config.changelog = Some(PathBuf::from(string(key, item)?)),
             "version-files" => config.version_files = version_files(path, text, item)?,
-            "allow" => config.allow = strings(key, item)?,
+            "allow" => config.allow = allow(path, text, item)?,
             "allow-branch" => config.allow_branch = strings(key, item)?,
             "crates-index" => config.crates_index = Some(string(key, item)?),
             "index-url" => {
@@ -249,6 +249,28 @@ fn parse(path: &Path, doc: &Document<String>, table: &dyn TableLike) -> Result<C
         }
     }
     Ok(config)
+}
+
+/// `allow = [...]`: each entry a finding id, or an error at its line naming the closest id.
+fn allow(path: &Path, text: &str, item: &Item) -> Result<Vec<crate::diag::FindingId>, Failure> {
+    let line = |span: Option<std::ops::Range<usize>>| span.map(|s| line_of(text, s.start));
+    let array = item.as_array().ok_or_else(|| {
+        Failure::usage("`allow` must be an array of finding ids").at(path, line(item.span()))
+    })?;
+    array
+        .iter()
+        .map(|value| {
+            let at = line(value.span()).or(line(item.span()));
+            let id = value.as_str().ok_or_else(|| {
+                Failure::usage("`allow` must be an array of finding ids").at(path, at)
+            })?;
+            crate::diag::FindingId::parse(id).map_err(|hint| {
+                Failure::usage(format!("`allow` lists `{id}`, which is not a finding id"))
+                    .at(path, at)
+                    .help(hint)
+            })
+        })
+        .collect()
 }
 
 fn version_files(path: &Path, text: &str, item: &Item) -> Result<Vec<VersionFile>, Failure> {

@@ -33,9 +33,9 @@ impl Release<'_> {
         let errors: Vec<_> = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
-            .filter(|f| crates || !f.id.starts_with("crate-"))
-            .filter(|f| python || !f.id.starts_with("pypi-"))
-            .filter(|f| !f.id.ends_with("-already-published"))
+            .filter(|f| crates || !f.id.as_str().starts_with("crate-"))
+            .filter(|f| python || !f.id.as_str().starts_with("pypi-"))
+            .filter(|f| !f.id.as_str().ends_with("-already-published"))
             .collect();
         for finding in findings.iter().filter(|f| f.severity == Severity::Warning) {
             self.shell.verbose(crate::ops::verify::render(finding));
