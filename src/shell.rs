@@ -98,6 +98,16 @@ impl Shell {
         }
     }
 
+    /// An error that is a command's result, not a failure of the tool (`verify`'s
+    /// summary): printed even with `-q`, like every error.
+    pub fn error_line(&self, message: impl AsRef<str>) {
+        emit(&format!(
+            "{}: {}",
+            self.paint(ERROR, "error"),
+            message.as_ref()
+        ));
+    }
+
     /// Errors are printed even with `-q`: the exit code alone does not say what to fix.
     pub fn error(&self, err: &anyhow::Error) {
         let mut out = format!("{}: ", self.paint(ERROR, "error"));

@@ -2,3 +2,11 @@
 pub mod id;
 
 pub use id::FindingId;
+
+/// `1 error`, `2 errors`, `0 warnings`: a summary's counts.
+pub fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}

@@ -86,9 +86,13 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             }
         }
     }
-    let summary = format!("{} error(s), {} warning(s)", errors, warnings);
+    let summary = format!(
+        "{}, {}",
+        crate::diag::count(errors, "error"),
+        crate::diag::count(warnings, "warning")
+    );
     if errors > 0 {
-        shell.warn(format!(
+        shell.error_line(format!(
             "{} {} is not ready to release: {summary}",
             project.primary().name,
             project.version

@@ -50,10 +50,10 @@ impl Release<'_> {
             self.shell.out(crate::ops::verify::render(finding));
         }
         Err(Failure::failed(format!(
-            "{} {} is not ready to release: {} error(s); nothing was built or published",
+            "{} {} is not ready to release: {}; nothing was built or published",
             project.primary().name,
             project.version,
-            errors.len()
+            crate::diag::count(errors.len(), "error")
         ))
         .help("fix them and run again; `cargo pyrelease verify` shows the same findings")
         .into())
