@@ -37,6 +37,24 @@ pub struct Finding {
     pub snippet: Option<String>,
 }
 
+impl Finding {
+    /// The finding as cargo shows a diagnostic; ANSI colors only when `color`.
+    pub fn render(&self, color: bool) -> String {
+        crate::diag::render(
+            &crate::diag::Report {
+                error: self.severity == Severity::Error,
+                id: Some(self.id.as_str()),
+                message: &self.message,
+                file: self.file.as_deref(),
+                line: self.line,
+                source: self.snippet.as_deref(),
+                help: Some(&self.help),
+            },
+            color,
+        )
+    }
+}
+
 /// What the checks need beyond the model.
 #[derive(Debug, Clone, Copy)]
 pub struct Sides {
@@ -83,7 +101,7 @@ impl Findings<'_> {
     ) {
         let (file, line, snippet) = match at {
             Some((path, line)) => {
-                let snippet = line.and_then(|l| source_line(path, l));
+                let snippet = line.and_then(|l| crate::diag::render::source_line(path, l));
                 (
                     Some(crate::project::relative(self.root, path)),
                     line,
@@ -122,11 +140,6 @@ impl Findings<'_> {
     ) {
         self.add(id, Severity::Warning, at, message, help);
     }
-}
-
-fn source_line(path: &Path, line: usize) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines().nth(line.checked_sub(1)?).map(str::to_string)
 }
 
 /// Every finding for the project, minus those allowed in config.

@@ -82,7 +82,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         })?),
         Format::Human => {
             for finding in &findings {
-                shell.out(render(finding));
+                shell.finding(finding);
             }
         }
     }
@@ -109,25 +109,4 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         );
         Ok(0)
     }
-}
-
-/// A finding the way cargo shows a manifest error: id, message, location, the
-/// source line, and the fix.
-pub fn render(f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut out = format!("{level}[{}]: {}", f.id, f.message);
-    if let Some(file) = &f.file {
-        let at = f.line.map_or(String::new(), |l| format!(":{l}"));
-        out.push_str(&format!("\n  --> {file}{at}"));
-        if let (Some(line), Some(snippet)) = (f.line, &f.snippet) {
-            let width = line.to_string().len();
-            let pad = " ".repeat(width);
-            out.push_str(&format!("\n {pad} |\n {line} | {snippet}\n {pad} |"));
-        }
-    }
-    out.push_str(&format!("\n  = help: {}\n", f.help));
-    out
 }

@@ -38,7 +38,8 @@ impl Release<'_> {
             .filter(|f| !f.id.as_str().ends_with("-already-published"))
             .collect();
         for finding in findings.iter().filter(|f| f.severity == Severity::Warning) {
-            self.shell.verbose(crate::ops::verify::render(finding));
+            self.shell
+                .verbose(finding.render(self.shell.stderr_color()));
         }
         if errors.is_empty() {
             return Ok(match git {
@@ -47,7 +48,7 @@ impl Release<'_> {
             });
         }
         for finding in &errors {
-            self.shell.out(crate::ops::verify::render(finding));
+            self.shell.finding(finding);
         }
         Err(Failure::failed(format!(
             "{} {} is not ready to release: {}; nothing was built or published",
