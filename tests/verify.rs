@@ -588,3 +588,56 @@ fn the_tag_comes_from_github_actions_on_a_tag_push() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"tag-mismatch\""));
 }
+
+/// Runs `verify` and `bump` on one state; both must exit with the same code (a state
+/// `verify` reports as an error is a failed check, 1, from `bump` too), and `bump`
+/// must leave the tree as it was.
+fn same_code_from_bump_and_verify(fixture: &Fixture, bump: &[&str], id: &str) {
+    let before = fixture.tree();
+    let (verify_code, found) = ids(fixture, &[]);
+    assert!(found.contains(id), "verify did not report {id}: {found:?}");
+    let mut args = vec!["bump"];
+    args.extend_from_slice(bump);
+    let out = fixture.run(&args);
+    let text = out.render(&fixture.root);
+    assert_eq!((verify_code, out.code), (1, 1), "{id}:\n{text}");
+    assert!(out.stderr.contains(&format!("error[{id}]")), "{text}");
+    assert_eq!(before, fixture.tree(), "bump changed files ({id})");
+}
+
+#[test]
+fn a_dirty_tree_exits_1_from_bump_and_verify() {
+    let fixture = Fixture::git("clean");
+    fixture.write("notes.txt", "wip\n");
+    same_code_from_bump_and_verify(&fixture, &["patch"], "git-dirty");
+}
+
+#[test]
+fn an_existing_tag_exits_1_from_bump_and_verify() {
+    let fixture = Fixture::git("clean");
+    // Both tags on an earlier commit: verify releases 0.3.1, bump makes 0.3.2.
+    fixture.sh("git", &["tag", "v0.3.1"]);
+    fixture.sh("git", &["tag", "v0.3.2"]);
+    fixture.sh("git", &["commit", "-q", "--allow-empty", "-m", "later"]);
+    same_code_from_bump_and_verify(&fixture, &["patch", "--commit", "--tag"], "tag-exists");
+}
+
+#[test]
+fn an_empty_changelog_section_exits_1_from_bump_and_verify() {
+    let fixture = Fixture::git("clean");
+    // The section each releases is empty: 0.3.1's for verify, Unreleased for bump.
+    edit(
+        &fixture,
+        "CHANGELOG.md",
+        "### Fixed\n\n- Trailing blank lines are no longer counted as records.\n",
+        "",
+    );
+    edit(
+        &fixture,
+        "CHANGELOG.md",
+        "### Added\n\n- `count_records` accepts CRLF line endings.\n",
+        "",
+    );
+    commit(&fixture);
+    same_code_from_bump_and_verify(&fixture, &["patch"], "changelog-section-empty");
+}

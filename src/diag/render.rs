@@ -79,7 +79,10 @@ pub fn failure(f: &crate::error::Failure, color: bool) -> String {
     render(
         &Report {
             error: true,
-            id: None,
+            id: match f.kind {
+                crate::error::Kind::Check(id) => Some(id.as_str()),
+                _ => None,
+            },
             message: &f.message,
             file: location.as_ref().map(|(file, ..)| file.as_str()),
             line: location.as_ref().and_then(|(_, line, _)| *line),

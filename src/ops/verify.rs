@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use crate::checks::{self, Context, Finding, Severity};
 use crate::cli::{Format, GlobalArgs, VerifyArgs};
+use crate::error::Exit;
 use crate::project::Project;
 use crate::registry::{Overrides, Targets};
 use crate::shell::Shell;
@@ -97,7 +98,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             project.primary().name,
             project.version
         ));
-        Ok(1)
+        Ok(Exit::Failed.code())
     } else {
         shell.status(
             "Verified",
@@ -107,6 +108,6 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
                 project.version
             ),
         );
-        Ok(0)
+        Ok(Exit::Ok.code())
     }
 }

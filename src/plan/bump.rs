@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 
 use crate::changelog::commits::Commit;
 use crate::changelog::{ReleaseEdit, section_text};
+use crate::diag::FindingId;
 use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
@@ -349,10 +350,10 @@ fn check_dirty(
     };
     if !req.allow_dirty {
         let dirty: Vec<_> = git.dirty.iter().collect();
-        return Err(Failure::usage(format!(
-            "the working tree has uncommitted changes: {}",
-            list(&dirty)
-        ))
+        return Err(Failure::check(
+            FindingId::GitDirty,
+            format!("the working tree has uncommitted changes: {}", list(&dirty)),
+        )
         .help("commit or stash them first, or pass `--allow-dirty`")
         .into());
     }
