@@ -103,6 +103,12 @@ impl Failure {
         Self::new(Kind::Check(id), message)
     }
 
+    /// `what: message`: the failure of a step, said for the command that met it.
+    pub fn context(mut self, what: impl fmt::Display) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
     pub fn exit(&self) -> Exit {
         self.kind.exit()
     }
@@ -129,6 +135,29 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// A file that is not TOML is bad input (exit 2), at the parser's line.
+impl From<(&Path, &str, crate::edit::toml::SyntaxError)> for Failure {
+    fn from((path, text, err): (&Path, &str, crate::edit::toml::SyntaxError)) -> Self {
+        Self::usage(format!(
+            "`{}` is not valid TOML: {}",
+            path.display(),
+            err.message
+        ))
+        .at(path, err.span.map(|s| line_of(text, s.start)))
+        .help("fix the syntax error; nothing was changed")
+    }
+}
+
+/// A refused version is bad input (exit 2), with its fix.
+impl From<crate::version::VersionError> for Failure {
+    fn from(err: crate::version::VersionError) -> Self {
+        Self {
+            help: err.help,
+            ..Self::usage(err.message)
+        }
+    }
+}
+
 pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
 
 /// The exit code for an error that ended the program.
@@ -145,4 +174,37 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_keep_the_exit_code_the_fix_and_the_line() {
+        let refused = crate::version::to_pep440(&"1.2.0+abc".parse().unwrap()).unwrap_err();
+        let failure = Failure::from(refused.clone()).context("`1.2.0+abc` has no PEP 440 spelling");
+        assert_eq!(failure.exit(), Exit::Usage);
+        assert_eq!(failure.help, refused.help);
+        assert!(
+            failure.message.ends_with(&refused.message),
+            "{}",
+            failure.message
+        );
+
+        let text = "[package]\nname = \"x\"\nversion = \n";
+        let err = crate::edit::toml::parse_document(text).unwrap_err();
+        let failure = Failure::from((Path::new("Cargo.toml"), text, err));
+        assert_eq!(failure.exit(), Exit::Usage);
+        assert_eq!(failure.location.map(|l| l.line), Some(Some(3)));
+    }
+
+    #[test]
+    fn one_table_of_exit_codes() {
+        let code = |kind: Kind| kind.exit().code();
+        assert_eq!(code(Kind::Check(FindingId::GitDirty)), 1);
+        assert_eq!(code(Kind::Step), 1);
+        assert_eq!(code(Kind::Usage), 2);
+        assert_eq!(code(Kind::Partial), 3);
+    }
 }

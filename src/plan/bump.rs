@@ -61,11 +61,9 @@ pub fn plan(
     let new = if first {
         old.clone()
     } else {
-        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?
+        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(Failure::from)?
     };
-    let pep440 = version::to_pep440(&new)
-        .map_err(version_failure)?
-        .to_string();
+    let pep440 = version::to_pep440(&new).map_err(Failure::from)?.to_string();
     let tag = format!("{}{new}", project.config.tag_prefix);
     let ws = &project.workspace;
     let mut edits = EditSet::new(&project.root);
@@ -291,7 +289,7 @@ fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let Some(changelog) = &project.changelog else {
-        return Err(version_failure(same_version(project, req)));
+        return Err(Failure::from(same_version(project, req)).into());
     };
     if let Some(section) = changelog.parsed.release(&old.to_string()) {
         return Err(Failure::usage(format!(
@@ -303,7 +301,7 @@ fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
         .into());
     }
     if changelog.parsed.unreleased().is_none() {
-        return Err(version_failure(same_version(project, req)));
+        return Err(Failure::from(same_version(project, req)).into());
     }
     Ok(true)
 }
@@ -320,14 +318,6 @@ fn is_ignored(path: &std::path::Path, ignored: &[std::path::PathBuf]) -> bool {
         let i = i.canonicalize().unwrap_or_else(|_| i.clone());
         path.starts_with(i)
     })
-}
-
-fn version_failure(err: version::VersionError) -> anyhow::Error {
-    let mut failure = Failure::usage(err.message);
-    if let Some(help) = err.help {
-        failure = failure.help(help);
-    }
-    failure.into()
 }
 
 /// A dirty tree is refused unless asked; with `--commit`, a file the user had
