@@ -148,6 +148,17 @@ impl From<(&Path, &str, crate::edit::toml::SyntaxError)> for Failure {
     }
 }
 
+/// An edit that cannot be made in the file at `path`: bad input (exit 2), at its line.
+impl<P: AsRef<Path>> From<(P, crate::edit::toml::EditError)> for Failure {
+    fn from((path, err): (P, crate::edit::toml::EditError)) -> Self {
+        let path = path.as_ref();
+        // Relative to where the user stands, like the `-->` location below it.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = path.strip_prefix(&cwd).unwrap_or(path);
+        Self::usage(format!("`{}`: {}", shown.display(), err.message)).at(path, err.line)
+    }
+}
+
 /// A refused version is bad input (exit 2), with its fix.
 impl From<crate::version::VersionError> for Failure {
     fn from(err: crate::version::VersionError) -> Self {

@@ -7,7 +7,7 @@ use crate::diag::FindingId;
 use crate::edit::toml as tomledit;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
-use crate::plan::spots::{Spelled, python_pins, python_spots, toml_error};
+use crate::plan::spots::{Spelled, python_pins, python_spots};
 use crate::plan::{EditSet, Plan, Step};
 use crate::project::git::GitState;
 use crate::project::{Project, VersionSource};
@@ -76,14 +76,14 @@ pub fn plan(
                 .expect("a workspace version has a root manifest");
             edits.edit_known(&ws.manifest, text, |t| {
                 tomledit::set_workspace_version(t, &new.to_string())
-                    .map_err(|e| toml_error(&ws.manifest, e))
+                    .map_err(|e| Failure::from((&ws.manifest, e)).into())
             })?;
         }
         VersionSource::Package => {
             for m in project.unit_members() {
                 edits.edit_known(&m.manifest, &m.text, |t| {
                     tomledit::set_package_version(t, &new.to_string())
-                        .map_err(|e| toml_error(&m.manifest, e))
+                        .map_err(|e| Failure::from((&m.manifest, e)).into())
                 })?;
             }
         }
@@ -125,14 +125,15 @@ pub fn plan(
             };
             updated
                 .map(|(text, _)| text)
-                .map_err(|e| toml_error(path, e))
+                .map_err(|e| Failure::from((path, e)).into())
         })?;
     }
 
     let lock = ws.root.join("Cargo.lock");
     if lock.is_file() {
         edits.edit(&lock, |t| {
-            tomledit::set_lock_versions(t, &released, old, &new).map_err(|e| toml_error(&lock, e))
+            tomledit::set_lock_versions(t, &released, old, &new)
+                .map_err(|e| Failure::from((&lock, e)).into())
         })?;
     }
 
