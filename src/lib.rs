@@ -8,6 +8,7 @@ pub mod artifact;
 pub mod changelog;
 pub mod checks;
 pub mod cli;
+pub mod diag;
 pub mod dist;
 pub mod edit;
 pub mod error;

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::error::{Failure, Location};
+use crate::error::Failure;
 use crate::redact::redact;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -42,7 +42,12 @@ impl Shell {
         let decide = |tty: bool| match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+            // cargo's conventions: `CARGO_TERM_COLOR`, then `NO_COLOR`, then the terminal.
+            ColorChoice::Auto => match std::env::var("CARGO_TERM_COLOR").as_deref() {
+                Ok("always") => true,
+                Ok("never") => false,
+                _ => tty && std::env::var_os("NO_COLOR").is_none(),
+            },
         };
         Self {
             verbosity,
@@ -98,34 +103,49 @@ impl Shell {
         }
     }
 
+    /// An error that is a command's result, not a failure of the tool (`verify`'s
+    /// summary): printed even with `-q`, like every error.
+    pub fn error_line(&self, message: impl AsRef<str>) {
+        emit(&format!(
+            "{}: {}",
+            self.paint(ERROR, "error"),
+            message.as_ref()
+        ));
+    }
+
     /// Errors are printed even with `-q`: the exit code alone does not say what to fix.
     pub fn error(&self, err: &anyhow::Error) {
-        let mut out = format!("{}: ", self.paint(ERROR, "error"));
-        match err.downcast_ref::<Failure>() {
-            Some(failure) => {
-                out.push_str(&failure.message);
-                if let Some(Location { file, line }) = &failure.location {
-                    // Paths as the user would type them from here.
-                    let cwd = std::env::current_dir().unwrap_or_default();
-                    let file = file.strip_prefix(&cwd).unwrap_or(file);
-                    let at = match line {
-                        Some(line) => format!("{}:{line}", file.display()),
-                        None => file.display().to_string(),
-                    };
-                    out.push_str(&format!("\n  {} {at}", self.paint(NOTE, "-->")));
-                }
-                if let Some(help) = &failure.help {
-                    out.push_str(&format!("\n{}: {help}", self.paint(NOTE, "help")));
-                }
-            }
+        let out = match err.downcast_ref::<Failure>() {
+            Some(failure) => failure.render(self.color),
             None => {
-                out.push_str(&err.to_string());
+                let message = err.to_string();
+                let report = crate::diag::Report {
+                    error: true,
+                    id: None,
+                    message: &message,
+                    file: None,
+                    line: None,
+                    source: None,
+                    help: None,
+                };
+                let mut out = crate::diag::render(&report, self.color);
                 for cause in err.chain().skip(1) {
                     out.push_str(&format!("\n\nCaused by:\n  {cause}"));
                 }
+                out
             }
-        }
+        };
         emit(&out);
+    }
+
+    /// Whether what goes to stderr is colored.
+    pub fn stderr_color(&self) -> bool {
+        self.color
+    }
+
+    /// Whether what goes to stdout is colored.
+    pub fn stdout_color(&self) -> bool {
+        self.stdout_color
     }
 
     /// A result line on stdout (data, not progress).

@@ -625,7 +625,8 @@ fn tag_refusals() {
     fixture.sh("git", &["tag", "v3.12.0"]);
     let out = bump(&fixture, &["minor", "--commit", "--tag"]);
     let text = out.render(&fixture.root);
-    assert_eq!(out.code, 2, "{text}");
+    // The state verify's `tag-exists` names: a failed check, as from verify.
+    assert_eq!(out.code, 1, "{text}");
     snapshot("bump/refused/tag-exists.txt", &text);
     assert_same_tree(&before, &fixture.tree(), "refused --tag");
     assert_eq!(
@@ -643,7 +644,8 @@ fn dirty_tree_is_refused_naming_the_files() {
     let before = fixture.tree();
     let out = bump(&fixture, &["minor"]);
     let text = out.render(&fixture.root);
-    assert_eq!(out.code, 2, "{text}");
+    // verify's `git-dirty`: a failed check, as from verify.
+    assert_eq!(out.code, 1, "{text}");
     assert!(
         out.stderr.contains("`README.md`") && out.stderr.contains("`NOTES.txt`"),
         "{text}"
@@ -742,12 +744,24 @@ fn commit_outside_git_is_refused() {
 /// Runs `bump ARGS` on `fixture` (after `setup`), expects exit 2 and an
 /// untouched tree, and snapshots the output as `bump/refused/NAME.txt`.
 fn refused(name: &str, shape: &str, setup: impl Fn(&Fixture), args: &[&str], expect: &str) {
+    refused_with(2, name, shape, setup, args, expect);
+}
+
+/// [`refused`] with another exit code: 1 for a state `verify` reports as an error.
+fn refused_with(
+    code: i32,
+    name: &str,
+    shape: &str,
+    setup: impl Fn(&Fixture),
+    args: &[&str],
+    expect: &str,
+) {
     let fixture = Fixture::new(shape);
     setup(&fixture);
     let before = fixture.tree();
     let out = bump(&fixture, args);
     let text = out.render(&fixture.root);
-    assert_eq!(out.code, 2, "{name}:\n{text}");
+    assert_eq!(out.code, code, "{name}:\n{text}");
     assert!(
         out.stderr.contains(expect),
         "{name}: expected `{expect}` in:\n{text}"
@@ -861,7 +875,7 @@ fn first_release_is_refused_once_tagged() {
     let before = fixture.tree();
     let out = bump(&fixture, &["0.3.1"]);
     let text = out.render(&fixture.root);
-    assert_eq!(out.code, 2, "{text}");
+    assert_eq!(out.code, 1, "{text}");
     snapshot("bump/refused/first-release-tagged.txt", &text);
     assert_same_tree(
         &before,
@@ -941,7 +955,8 @@ fn empty_unreleased(fixture: &Fixture) {
 
 #[test]
 fn empty_unreleased_is_refused_unless_allowed() {
-    refused(
+    refused_with(
+        1,
         "empty-unreleased",
         "shape1-dynamic",
         empty_unreleased,

@@ -150,7 +150,8 @@ fn compare_link_only_unreleased_is_empty() {
     let text = unchanged(
         &f,
         &[
-            (&["bump", "minor", "--dry-run"], 2),
+            // An empty section is verify's `changelog-section-empty`: a failed check.
+            (&["bump", "minor", "--dry-run"], 1),
             (&["bump", "minor", "--dry-run", "--changelog=commits"], 0),
             (
                 &["bump", "minor", "--dry-run", "--allow-empty-changelog"],

@@ -232,6 +232,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "tag-invalid",
+        fixture: "clean",
+        args: &[],
+        breaks: |f| {
+            edit(
+                f,
+                "Cargo.toml",
+                "[lib]",
+                "[package.metadata.pyrelease]\ntag-prefix = \"release~\"\n# its compare links name the old prefix\nallow = [\"changelog-compare-link\"]\n\n[lib]",
+            )
+        },
+    },
+    Case {
         id: "git-behind",
         fixture: "clean",
         args: &[],
@@ -443,6 +456,24 @@ fn for_crates_io(f: &Fixture) {
     );
 }
 
+/// The ids only an online `verify` (registries, API comparison) or `--docs` reports:
+/// tests/verify_online.rs, tests/breaking.rs and tests/registry_lookup.rs have their cases.
+const ONLINE: &[&str] = &[
+    "crate-name-taken",
+    "crate-already-published",
+    "crate-on-registry-not-published",
+    "crate-version-not-higher",
+    "pypi-already-published",
+    "pypi-version-not-higher",
+    "registry-unreachable",
+    "semver-breaking",
+    "python-api-breaking",
+    "breaking-not-in-changelog",
+    "breaking-unmentioned",
+    "docs-build-failed",
+    "api-check-failed",
+];
+
 #[test]
 fn the_clean_fixture_has_no_findings() {
     let fixture = Fixture::git("clean");
@@ -454,9 +485,9 @@ fn the_clean_fixture_has_no_findings() {
 
 #[test]
 fn each_case_triggers_exactly_its_finding() {
-    let documented: BTreeSet<&str> = cargo_pyrelease::checks::IDS
-        .iter()
-        .map(|(id, _)| *id)
+    let documented: BTreeSet<&str> = cargo_pyrelease::diag::FindingId::all()
+        .map(|id| id.as_str())
+        .filter(|id| !ONLINE.contains(id))
         .collect();
     let mut covered = BTreeSet::new();
     for case in CASES {
@@ -543,6 +574,21 @@ fn allowed_ids_are_not_reported_and_warnings_can_be_denied() {
 }
 
 #[test]
+fn an_unknown_allowed_id_is_a_configuration_error() {
+    let fixture = Fixture::git("clean");
+    edit(
+        &fixture,
+        "Cargo.toml",
+        "[lib]",
+        "[package.metadata.pyrelease]\nallow = [\n  \"git-dirty\",\n  \"git-dirt\",\n]\n\n[lib]",
+    );
+    commit(&fixture);
+    let out = fixture.run(&["verify", "--offline"]);
+    assert_eq!(out.code, 2, "{}", out.render(&fixture.root));
+    snapshot("verify/allow-unknown-id.txt", &out.render(&fixture.root));
+}
+
+#[test]
 fn the_tag_comes_from_github_actions_on_a_tag_push() {
     let fixture = Fixture::git("clean");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-pyrelease"))
@@ -554,4 +600,57 @@ fn the_tag_comes_from_github_actions_on_a_tag_push() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"tag-mismatch\""));
+}
+
+/// Runs `verify` and `bump` on one state; both must exit with the same code (a state
+/// `verify` reports as an error is a failed check, 1, from `bump` too), and `bump`
+/// must leave the tree as it was.
+fn same_code_from_bump_and_verify(fixture: &Fixture, bump: &[&str], id: &str) {
+    let before = fixture.tree();
+    let (verify_code, found) = ids(fixture, &[]);
+    assert!(found.contains(id), "verify did not report {id}: {found:?}");
+    let mut args = vec!["bump"];
+    args.extend_from_slice(bump);
+    let out = fixture.run(&args);
+    let text = out.render(&fixture.root);
+    assert_eq!((verify_code, out.code), (1, 1), "{id}:\n{text}");
+    assert!(out.stderr.contains(&format!("error[{id}]")), "{text}");
+    assert_eq!(before, fixture.tree(), "bump changed files ({id})");
+}
+
+#[test]
+fn a_dirty_tree_exits_1_from_bump_and_verify() {
+    let fixture = Fixture::git("clean");
+    fixture.write("notes.txt", "wip\n");
+    same_code_from_bump_and_verify(&fixture, &["patch"], "git-dirty");
+}
+
+#[test]
+fn an_existing_tag_exits_1_from_bump_and_verify() {
+    let fixture = Fixture::git("clean");
+    // Both tags on an earlier commit: verify releases 0.3.1, bump makes 0.3.2.
+    fixture.sh("git", &["tag", "v0.3.1"]);
+    fixture.sh("git", &["tag", "v0.3.2"]);
+    fixture.sh("git", &["commit", "-q", "--allow-empty", "-m", "later"]);
+    same_code_from_bump_and_verify(&fixture, &["patch", "--commit", "--tag"], "tag-exists");
+}
+
+#[test]
+fn an_empty_changelog_section_exits_1_from_bump_and_verify() {
+    let fixture = Fixture::git("clean");
+    // The section each releases is empty: 0.3.1's for verify, Unreleased for bump.
+    edit(
+        &fixture,
+        "CHANGELOG.md",
+        "### Fixed\n\n- Trailing blank lines are no longer counted as records.\n",
+        "",
+    );
+    edit(
+        &fixture,
+        "CHANGELOG.md",
+        "### Added\n\n- `count_records` accepts CRLF line endings.\n",
+        "",
+    );
+    commit(&fixture);
+    same_code_from_bump_and_verify(&fixture, &["patch"], "changelog-section-empty");
 }

@@ -1,11 +1,11 @@
 //! The changelog has a dated, non-empty section for the version being released.
-use super::{Context, Findings};
+use super::{Context, FindingId, Findings};
 use crate::project::Project;
 
 pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let Some(changelog) = &project.changelog else {
         f.warn(
-            "changelog-missing",
+            FindingId::ChangelogMissing,
             None,
             "no changelog found (looked for CHANGELOG.md, HISTORY.md, CHANGES.md, docs/release-notes.md)",
             "create CHANGELOG.md with an `## [Unreleased]` section, or set `changelog = \"path\"` in `[workspace.metadata.pyrelease]`",
@@ -20,7 +20,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
         None => {
             let at = cl.unreleased().map(|s| s.line);
             f.error(
-                "changelog-no-section",
+                FindingId::ChangelogNoSection,
                 Some((path, at)),
                 format!("the changelog has no section for {version}"),
                 format!(
@@ -32,7 +32,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
         Some(section) => {
             if !cl.lists_changes(section) {
                 f.error(
-                    "changelog-section-empty",
+                    FindingId::ChangelogSectionEmpty,
                     Some((path, Some(section.line))),
                     format!("the changelog section for {version} lists no changes"),
                     "write what changed in this release under its heading",
@@ -42,7 +42,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                 && date.as_str() > ctx.today.as_str()
             {
                 f.error(
-                    "changelog-date-future",
+                    FindingId::ChangelogDateFuture,
                     Some((path, Some(section.line))),
                     format!(
                         "the section for {version} is dated {date}, after today ({})",
@@ -55,7 +55,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     }
     for (dup, first, second) in cl.duplicates() {
         f.error(
-            "changelog-duplicate-section",
+            FindingId::ChangelogDuplicateSection,
             Some((path, Some(second))),
             format!("{dup} has two sections (lines {first} and {second})"),
             "merge them into one",
@@ -63,7 +63,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     }
     if let Some((first, second)) = cl.unreleased_twice() {
         f.error(
-            "changelog-duplicate-section",
+            FindingId::ChangelogDuplicateSection,
             Some((path, Some(second))),
             format!("the changelog has two Unreleased sections (lines {first} and {second})"),
             "merge them into one",
@@ -75,7 +75,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
         .filter(|_| !crate::project::placeholder::is_placeholder(&project.version))
     {
         f.error(
-            "changelog-release-ahead",
+            FindingId::ChangelogReleaseAhead,
             Some((path, Some(section.line))),
             format!(
                 "the changelog's newest section is for {ahead}, above the version in Cargo.toml ({version})"
@@ -93,7 +93,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
                     && !link.url.contains(&format!("{tag}..")));
         if points_elsewhere {
             f.warn(
-                "changelog-compare-link",
+                FindingId::ChangelogCompareLink,
                 Some((path, Some(link.line))),
                 format!(
                     "the `[{}]` link does not compare with the tag `{tag}`: {}",

@@ -3,7 +3,7 @@
 //! on nightly with `[package.metadata.docs.rs]` (features, all-features,
 //! no-default-features, rustdoc-args) and `--cfg docsrs`. A flag rather than a default:
 //! a documentation build costs a compile, which the other checks never do.
-use super::{Finding, Findings};
+use super::{Finding, FindingId, Findings};
 use crate::exec::cmd::{Cmd, Kind};
 use crate::project::Project;
 use crate::project::workspace::Member;
@@ -69,8 +69,7 @@ pub fn findings(project: &Project, shell: &Shell) -> Vec<Finding> {
     for m in project.unit_members().filter(|m| m.publish) {
         check(project, m, shell, &mut f);
     }
-    f.list
-        .retain(|finding| !project.config.allow.iter().any(|a| a == finding.id));
+    super::drop_allowed(project, &mut f.list);
     f.list
 }
 
@@ -82,7 +81,7 @@ fn check(project: &Project, m: &Member, shell: &Shell, f: &mut Findings<'_>) {
             .downcast_ref::<crate::exec::cmd::CmdError>()
             .map_or_else(|| err.to_string(), |e| tail(&e.stderr, 12));
         f.error(
-            "docs-build-failed",
+            FindingId::DocsBuildFailed,
             Some((&m.manifest, None)),
             format!(
                 "the documentation of `{}` does not build as docs.rs builds it:\n{why}",

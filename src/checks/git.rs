@@ -1,5 +1,5 @@
 //! The tag names this version, and git is in a state to release from.
-use super::{Context, Findings};
+use super::{Context, FindingId, Findings};
 use crate::project::Project;
 
 pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
@@ -12,7 +12,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     if !valid {
         let at = project.config.file.as_deref().map(|file| (file, None));
         f.error(
-            "tag-invalid",
+            FindingId::TagInvalid,
             at,
             format!(
                 "`{expected}` cannot be a git tag (`git check-ref-format` refuses it): tag prefix `{}`",
@@ -25,7 +25,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
         && *tag != expected
     {
         f.error(
-            "tag-mismatch",
+            FindingId::TagMismatch,
             None,
             format!("the tag `{tag}` does not match the version: expected `{expected}`"),
             format!(
@@ -43,7 +43,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     ) && commit != *head_commit
     {
         f.error(
-            "tag-exists",
+            FindingId::TagExists,
             None,
             format!("the tag `{expected}` already exists on another commit ({})", &commit[..commit.len().min(12)]),
             "this version was tagged before: bump to a new version, or delete the stale tag with `git tag -d`",
@@ -57,7 +57,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
             .map(|p| format!("`{}`", project.rel(p)))
             .collect();
         f.error(
-            "git-dirty",
+            FindingId::GitDirty,
             None,
             format!("uncommitted changes: {}", files.join(", ")),
             "commit or stash them: a release is built from a commit",
@@ -68,7 +68,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
         let branch = head.branch.as_deref().unwrap_or("(detached HEAD)");
         if !allowed.iter().any(|pattern| glob_match(pattern, branch)) {
             f.error(
-                "git-branch",
+                FindingId::GitBranch,
                 None,
                 format!(
                     "releases are made from {}, not from `{branch}`",
@@ -80,7 +80,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     }
     if let Some(behind) = head.behind.filter(|&n| n > 0) {
         f.error(
-            "git-behind",
+            FindingId::GitBehind,
             None,
             format!("HEAD is {behind} commit(s) behind its upstream"),
             "run `git pull --rebase` first",

@@ -1,4 +1,5 @@
 //! What crates.io and PyPI need in the metadata of what is published.
+use super::FindingId;
 use cargo_metadata::DependencyKind;
 use toml_edit::TableLike;
 
@@ -20,7 +21,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
         let name = &m.name;
         if p.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
             f.error(
-                "crate-description",
+                FindingId::CrateDescription,
                 at,
                 format!("`{name}` has no `description`: crates.io refuses it"),
                 "add `description = \"...\"` to `[package]`",
@@ -28,7 +29,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
         }
         if p.license.is_none() && p.license_file.is_none() {
             f.error(
-                "crate-license",
+                FindingId::CrateLicense,
                 at,
                 format!("`{name}` has no `license` or `license-file`: crates.io refuses it"),
                 "add an SPDX expression, e.g. `license = \"MIT OR Apache-2.0\"`",
@@ -36,7 +37,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
         }
         if p.repository.is_none() && p.homepage.is_none() && p.documentation.is_none() {
             f.warn(
-                "crate-links",
+                FindingId::CrateLinks,
                 at,
                 format!("`{name}` has no `repository`, `homepage` or `documentation`"),
                 "add `repository = \"https://...\"`, so users can find the source",
@@ -50,7 +51,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                 .join(readme.as_std_path());
             if !path.is_file() {
                 f.error(
-                    "crate-readme",
+                    FindingId::CrateReadme,
                     at,
                     format!("`{name}` names the readme `{readme}`, which does not exist"),
                     "create it or fix `readme` in `[package]`",
@@ -59,7 +60,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
         }
         if p.keywords.len() > 5 {
             f.error(
-                "crate-keywords",
+                FindingId::CrateKeywords,
                 at,
                 format!(
                     "`{name}` has {} keywords; crates.io takes at most 5",
@@ -75,7 +76,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'));
             if !valid {
-                f.error("crate-keywords", at, format!("`{name}` has the keyword `{keyword}`, which crates.io refuses"), "keywords are ASCII letters, digits, `-`, `_` or `+`, start with a letter or digit, and have at most 20 characters");
+                f.error(FindingId::CrateKeywords, at, format!("`{name}` has the keyword `{keyword}`, which crates.io refuses"), "keywords are ASCII letters, digits, `-`, `_` or `+`, start with a letter or digit, and have at most 20 characters");
             }
         }
         for dep in &p.dependencies {
@@ -93,7 +94,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                 .map(|i| i + 1);
             if dep.path.is_some() && dep.req == semver::VersionReq::STAR {
                 f.error(
-                    "path-dependency-without-version",
+                    FindingId::PathDependencyWithoutVersion,
                     Some((&m.manifest, dep_line)),
                     format!(
                         "`{name}` depends on `{}` by path only: `cargo publish` refuses it",
@@ -112,7 +113,7 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                 .and_then(|dir| ws.member(&dir.as_std_path().join("Cargo.toml")));
             if member.is_some_and(|i| !ws.members[i].publish) {
                 f.error(
-                    "unpublished-dependency",
+                    FindingId::UnpublishedDependency,
                     Some((&m.manifest, dep_line)),
                     format!(
                         "`{name}` is published but depends on `{}`, which is {}",
@@ -152,7 +153,7 @@ pub fn check_off_crates_io(
         let m = project.unit_members().find(|m| m.name == off.name);
         let at = m.map(|m| (m.manifest.as_path(), package_line(&m.text)));
         f.warn(
-            "crate-on-registry-not-published",
+            FindingId::CrateOnRegistryNotPublished,
             at,
             format!(
                 "`{}` is on {} (up to {top}), but this release does not publish it: {}",
@@ -204,7 +205,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
 
         match table.get("name").and_then(|n| n.as_str()) {
             None => f.error(
-                "pypi-name",
+                FindingId::PypiName,
                 Some((path, project_line)),
                 "`[project]` has no `name`",
                 "add `name = \"...\"`",
@@ -218,10 +219,10 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
                     && name.ends_with(|c: char| c.is_ascii_alphanumeric());
                 let normal = crate::registry::normalize_python_name(name);
                 if !valid {
-                    f.error("pypi-name", Some((path, line_of_key("name"))), format!("`{name}` is not a valid Python project name"), "use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit");
+                    f.error(FindingId::PypiName, Some((path, line_of_key("name"))), format!("`{name}` is not a valid Python project name"), "use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit");
                 } else if normal != name {
                     f.warn(
-                        "pypi-name",
+                        FindingId::PypiName,
                         Some((path, line_of_key("name"))),
                         format!("`{name}` is not in normalised form; PyPI lists it as `{normal}`"),
                         format!("write `name = \"{normal}\"`"),
@@ -231,7 +232,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
         }
         if !has("requires-python") {
             f.warn(
-                "pypi-requires-python",
+                FindingId::PypiRequiresPython,
                 Some((path, project_line)),
                 "`[project]` has no `requires-python`: pip will offer the wheels to every Python",
                 "add e.g. `requires-python = \">=3.9\"`",
@@ -239,7 +240,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
         }
         if !has("readme") {
             f.warn(
-                "pypi-readme",
+                FindingId::PypiReadme,
                 Some((path, project_line)),
                 "`[project]` has no `readme`: the PyPI page will be empty",
                 "add `readme = \"README.md\"`",
@@ -247,7 +248,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
         }
         if !has("license") && !has("license-files") {
             f.warn(
-                "pypi-license",
+                FindingId::PypiLicense,
                 Some((path, project_line)),
                 "`[project]` has no `license`",
                 "add an SPDX expression, e.g. `license = \"MIT OR Apache-2.0\"`",
@@ -270,7 +271,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
         for (classifier, line) in &classifiers {
             if !CLASSIFIERS.lines().any(|known| known == classifier) {
                 f.error(
-                    "pypi-classifier",
+                    FindingId::PypiClassifier,
                     Some((path, *line)),
                     format!("`{classifier}` is not a trove classifier: PyPI refuses the upload"),
                     "pick one from https://pypi.org/classifiers/",
@@ -282,7 +283,7 @@ pub fn check_python(project: &Project, f: &mut Findings<'_>) {
                 .iter()
                 .any(|(c, _)| c.starts_with(RUST_CLASSIFIER))
         {
-            f.warn("pypi-rust-classifier", Some((path, line_of_key("classifiers").or(project_line))), "no `Programming Language :: Rust` classifier", format!("add `\"{RUST_CLASSIFIER}\"` to `classifiers`, so people searching PyPI find a Rust extension"));
+            f.warn(FindingId::PypiRustClassifier, Some((path, line_of_key("classifiers").or(project_line))), "no `Programming Language :: Rust` classifier", format!("add `\"{RUST_CLASSIFIER}\"` to `classifiers`, so people searching PyPI find a Rust extension"));
         }
     }
 }

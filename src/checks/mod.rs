@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use crate::diag::FindingId;
 use crate::project::Project;
 use crate::project::git::{GitState, Head};
 
@@ -25,7 +26,7 @@ pub enum Severity {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable kebab-case id, documented in the README; `allow = [...]` takes it.
-    pub id: &'static str,
+    pub id: FindingId,
     pub severity: Severity,
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -34,6 +35,29 @@ pub struct Finding {
     /// The source line at `file:line`, for the human rendering.
     #[serde(skip)]
     pub snippet: Option<String>,
+}
+
+impl Finding {
+    /// The finding on stdout, followed by a blank line as rustc separates its diagnostics.
+    pub fn print(&self, shell: &crate::shell::Shell) {
+        shell.out(format!("{}\n", self.render(shell.stdout_color())));
+    }
+
+    /// The finding as cargo shows a diagnostic; ANSI colors only when `color`.
+    pub fn render(&self, color: bool) -> String {
+        crate::diag::render(
+            &crate::diag::Report {
+                error: self.severity == Severity::Error,
+                id: Some(self.id.as_str()),
+                message: &self.message,
+                file: self.file.as_deref(),
+                line: self.line,
+                source: self.snippet.as_deref(),
+                help: Some(&self.help),
+            },
+            color,
+        )
+    }
 }
 
 /// What the checks need beyond the model.
@@ -74,7 +98,7 @@ pub struct Findings<'a> {
 impl Findings<'_> {
     pub fn add(
         &mut self,
-        id: &'static str,
+        id: FindingId,
         severity: Severity,
         at: Option<(&Path, Option<usize>)>,
         message: impl Into<String>,
@@ -82,7 +106,7 @@ impl Findings<'_> {
     ) {
         let (file, line, snippet) = match at {
             Some((path, line)) => {
-                let snippet = line.and_then(|l| source_line(path, l));
+                let snippet = line.and_then(|l| crate::diag::render::source_line(path, l));
                 (
                     Some(crate::project::relative(self.root, path)),
                     line,
@@ -104,7 +128,7 @@ impl Findings<'_> {
 
     pub fn error(
         &mut self,
-        id: &'static str,
+        id: FindingId,
         at: Option<(&Path, Option<usize>)>,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -114,18 +138,13 @@ impl Findings<'_> {
 
     pub fn warn(
         &mut self,
-        id: &'static str,
+        id: FindingId,
         at: Option<(&Path, Option<usize>)>,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
         self.add(id, Severity::Warning, at, message, help);
     }
-}
-
-fn source_line(path: &Path, line: usize) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines().nth(line.checked_sub(1)?).map(str::to_string)
 }
 
 /// Every finding for the project, minus those allowed in config.
@@ -146,117 +165,12 @@ pub fn run(project: &Project, ctx: &Context) -> Vec<Finding> {
     if let Some(targets) = ctx.registries {
         list.extend(registries::check(project, targets, ctx.sides));
     }
-    list.retain(|f| !project.config.allow.iter().any(|a| a == f.id));
+    drop_allowed(project, &mut list);
     list.sort_by_key(|f| f.severity);
     list
 }
 
-/// Every finding id, with what it means: the README table is checked against it.
-pub const IDS: &[(&str, &str)] = &[
-    (
-        "version-not-pep440",
-        "Cargo's version has no faithful PEP 440 spelling",
-    ),
-    (
-        "placeholder-version",
-        "the version is a placeholder (0.0.0, 999.0.0)",
-    ),
-    (
-        "pyproject-version-mismatch",
-        "a static pyproject.toml version differs from Cargo's",
-    ),
-    (
-        "pyproject-version-spelling",
-        "a static pyproject.toml version is Cargo's, spelled otherwise (`3.0.0-alpha.0` for `3.0.0a0`)",
-    ),
-    (
-        "pyproject-version-missing",
-        "pyproject.toml has neither `version` nor `dynamic = [\"version\"]`",
-    ),
-    (
-        "uv-lock-stale",
-        "uv.lock records another version of the project",
-    ),
-    (
-        "version-file-stale",
-        "a configured version file holds another version",
-    ),
-    (
-        "cargo-lock-stale",
-        "Cargo.lock records another version of a released crate",
-    ),
-    (
-        "dependent-requirement-stale",
-        "a requirement on a released crate does not match its version",
-    ),
-    ("changelog-missing", "no changelog file was found"),
-    (
-        "changelog-no-section",
-        "the changelog has no section for this version",
-    ),
-    (
-        "changelog-section-empty",
-        "the changelog section of this version lists no changes",
-    ),
-    (
-        "changelog-date-future",
-        "the changelog section is dated in the future",
-    ),
-    (
-        "changelog-duplicate-section",
-        "two changelog sections for one version, or two Unreleased sections",
-    ),
-    (
-        "changelog-release-ahead",
-        "the changelog's newest section is above the version in Cargo.toml",
-    ),
-    (
-        "changelog-compare-link",
-        "the compare link of this version points at other tags",
-    ),
-    (
-        "tag-mismatch",
-        "the tag being released is not prefix + version",
-    ),
-    ("tag-exists", "the tag already exists on another commit"),
-    ("git-dirty", "uncommitted changes in the working tree"),
-    ("git-branch", "not on a branch allowed by `allow-branch`"),
-    ("git-behind", "HEAD is behind its upstream"),
-    ("crate-description", "a crate to publish has no description"),
-    (
-        "crate-license",
-        "a crate to publish has no license or license-file",
-    ),
-    (
-        "crate-links",
-        "a crate to publish has no repository, homepage or documentation",
-    ),
-    ("crate-readme", "a crate's readme file does not exist"),
-    (
-        "crate-keywords",
-        "more than 5 keywords, or a keyword crates.io refuses",
-    ),
-    (
-        "path-dependency-without-version",
-        "a path dependency has no version: `cargo publish` refuses it",
-    ),
-    (
-        "unpublished-dependency",
-        "a published crate depends on a `publish = false` crate",
-    ),
-    (
-        "pypi-name",
-        "the Python project name is invalid or not normalised",
-    ),
-    ("pypi-requires-python", "no `requires-python`"),
-    ("pypi-readme", "no `readme` in `[project]`"),
-    ("pypi-license", "no `license` in `[project]`"),
-    (
-        "pypi-classifier",
-        "a classifier that is not a valid trove classifier",
-    ),
-    (
-        "pypi-rust-classifier",
-        "no `Programming Language :: Rust` classifier",
-    ),
-];
+/// Drops the findings whose id the configuration's `allow` lists.
+pub(crate) fn drop_allowed(project: &Project, list: &mut Vec<Finding>) {
+    list.retain(|f| !project.config.allow.contains(&f.id));
+}

@@ -1,5 +1,5 @@
 //! Online checks: this version is free on both registries, and above what is there.
-use super::{Finding, Findings};
+use super::{Finding, FindingId, Findings};
 use crate::project::Project;
 use crate::registry::{RegistryError, Targets};
 
@@ -14,7 +14,7 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
             .help
             .clone()
             .unwrap_or_else(|| "check your network, or pass `--offline`".into());
-        f.error("registry-unreachable", None, err.message, help);
+        f.error(FindingId::RegistryUnreachable, None, err.message, help);
     };
     for m in project.unit_members().filter(|m| m.publish && sides.crates) {
         match crates.versions(&m.name) {
@@ -28,7 +28,7 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
                     &published,
                 ) {
                     f.error(
-                        "crate-name-taken",
+                        FindingId::CrateNameTaken,
                         at,
                         format!(
                             "the crate name `{}` on crates.io is another project's ({theirs}): it has {} version(s), none of them from this repository",
@@ -39,7 +39,7 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
                     );
                 } else if published.iter().any(|v| v.version == project.version) {
                     f.error(
-                        "crate-already-published",
+                        FindingId::CrateAlreadyPublished,
                         at,
                         format!("`{}` {} is already on {}", m.name, project.version, crates.base_url()),
                         "a version can be published once: bump to a new one (`cargo pyrelease bump patch`)",
@@ -51,7 +51,7 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
                     .max()
                 {
                     f.error(
-                        "crate-version-not-higher",
+                        FindingId::CrateVersionNotHigher,
                         at,
                         format!(
                             "`{}` {} is already published, above {}",
@@ -77,14 +77,14 @@ pub fn check(project: &Project, targets: &Targets, sides: super::Sides) -> Vec<F
                 let at = Some((package.path.as_path(), None));
                 if published.contains(&ours) {
                     f.error(
-                        "pypi-already-published",
+                        FindingId::PypiAlreadyPublished,
                         at,
                         format!("`{name}` {pep440} is already on {}", python.simple_url()),
                         "PyPI never accepts a version twice, even after deletion: bump to a new one",
                     );
                 } else if let Some(top) = published.iter().filter(|v| **v > ours).max() {
                     f.error(
-                        "pypi-version-not-higher",
+                        FindingId::PypiVersionNotHigher,
                         at,
                         format!("`{name}` {top} is already published, above {pep440}"),
                         format!("release a version above {top}"),
@@ -108,15 +108,15 @@ pub fn recognise_own(
     dist: Option<&std::path::Path>,
     findings: &mut Vec<Finding>,
 ) -> Vec<String> {
-    let flagged = |id: &str, name: &str| {
+    let flagged = |id: FindingId, name: &str| {
         findings
             .iter()
             .any(|f| f.id == id && f.message.starts_with(&format!("`{name}` ")))
     };
-    let mut ours: Vec<(&'static str, String)> = Vec::new();
+    let mut ours: Vec<(FindingId, String)> = Vec::new();
     let crates: Vec<&str> = project
         .unit_members()
-        .filter(|m| m.publish && flagged("crate-already-published", &m.name))
+        .filter(|m| m.publish && flagged(FindingId::CrateAlreadyPublished, &m.name))
         .map(|m| m.name.as_str())
         .collect();
     let packaged = !crates.is_empty()
@@ -140,7 +140,7 @@ pub fn recognise_own(
                 .and_then(|v| v.cksum)
         });
         if built.is_some() && built == there {
-            ours.push(("crate-already-published", (*name).to_string()));
+            ours.push((FindingId::CrateAlreadyPublished, (*name).to_string()));
         }
     }
     let mut local: Vec<(String, String)> = Vec::new();
@@ -172,7 +172,7 @@ pub fn recognise_own(
     let pep440 = project.pep440.as_deref().ok().and_then(|p| p.parse().ok());
     for package in &project.packages {
         let name = project.dist_name(package);
-        if pep440.is_none() || !flagged("pypi-already-published", &name) {
+        if pep440.is_none() || !flagged(FindingId::PypiAlreadyPublished, &name) {
             continue;
         }
         let Ok(listed) = targets.python.listed(&name) else {
@@ -189,7 +189,7 @@ pub fn recognise_own(
                     .any(|(n, h)| *n == f.filename && f.sha256.as_deref().is_none_or(|s| s == h))
             });
         if all_ours {
-            ours.push(("pypi-already-published", name));
+            ours.push((FindingId::PypiAlreadyPublished, name));
         }
     }
     findings.retain(|f| {

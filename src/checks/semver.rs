@@ -1,6 +1,7 @@
 //! Breaking changes against the last release, as findings: the level rule (a breaking
 //! change needs a major step, a minor one below 1.0) and the changelog rule (the version's
 //! section says that it breaks, and names what).
+use super::FindingId;
 use super::Findings;
 use crate::api::{Break, Report, Side, short_name};
 use crate::plan::auto::{self, Change};
@@ -27,8 +28,7 @@ pub fn findings(
         list: Vec::new(),
     };
     check(project, report, new, section, &mut f);
-    f.list
-        .retain(|finding| !project.config.allow.iter().any(|a| a == finding.id));
+    super::drop_allowed(project, &mut f.list);
     f.list
 }
 
@@ -47,7 +47,7 @@ fn check(
     }
     for failure in &report.failures {
         f.warn(
-            "api-check-failed",
+            FindingId::ApiCheckFailed,
             None,
             format!("the API could not be compared with the last release: {failure}"),
             "fix the cause and re-run; the breaking-change checks of this release are incomplete",
@@ -65,8 +65,8 @@ fn level_rule(b: &Break, new: &semver::Version, f: &mut Findings<'_>) {
     let next = version::bump(from, &Target::Level(level), None, false)
         .map_or_else(|_| "a new version".to_string(), |v| v.to_string());
     let (id, what) = match b.side {
-        Side::Rust => ("semver-breaking", "crate"),
-        Side::Python => ("python-api-breaking", "Python package"),
+        Side::Rust => (FindingId::SemverBreaking, "crate"),
+        Side::Python => (FindingId::PythonApiBreaking, "Python package"),
     };
     f.error(
         id,
@@ -124,7 +124,7 @@ fn changelog_rule(
     let at = Some((path, Some(section.line)));
     if !says_breaking(section.text) {
         f.error(
-            "breaking-not-in-changelog",
+            FindingId::BreakingNotInChangelog,
             at,
             format!(
                 "the changelog section {} does not say that this release breaks the API ({})",
@@ -135,7 +135,7 @@ fn changelog_rule(
         );
     } else if !unmentioned.is_empty() {
         f.warn(
-            "breaking-unmentioned",
+            FindingId::BreakingUnmentioned,
             at,
             format!(
                 "the changelog section {} does not mention {}, which this release breaks",

@@ -1,4 +1,5 @@
 //! The version is spelled the same everywhere it is written.
+use super::FindingId;
 use std::collections::BTreeSet;
 
 use super::Findings;
@@ -11,7 +12,7 @@ pub fn check(project: &Project, f: &mut Findings<'_>) {
     let source_at = Some((primary.manifest.as_path(), primary.version_line));
     if let Err(err) = &project.pep440 {
         f.error(
-            "version-not-pep440",
+            FindingId::VersionNotPep440,
             source_at,
             format!(
                 "`{}` cannot be published to PyPI as is: {}",
@@ -24,7 +25,7 @@ pub fn check(project: &Project, f: &mut Findings<'_>) {
     }
     if crate::project::placeholder::is_placeholder(&project.version) {
         f.error(
-            "placeholder-version",
+            FindingId::PlaceholderVersion,
             source_at,
             format!("the version is {}, a placeholder", project.version),
             "set the real version: `cargo pyrelease bump X.Y.Z`",
@@ -33,7 +34,7 @@ pub fn check(project: &Project, f: &mut Findings<'_>) {
     for package in &project.packages {
         if let PyVersion::Missing { line } = package.version {
             f.warn(
-                "pyproject-version-missing",
+                FindingId::PyprojectVersionMissing,
                 Some((&package.path, Some(line))),
                 "`[project]` has no `version` and no `dynamic = [\"version\"]`: maturin 1.x falls back to Cargo's version with a warning, maturin 2 will refuse",
                 "add `dynamic = [\"version\"]` to `[project]`",
@@ -63,9 +64,9 @@ fn spots(project: &Project, f: &mut Findings<'_>) {
                 None => (None, String::new()),
             };
             let id = match at.and_then(|(file, _)| file.file_name()) {
-                Some(name) if name == "uv.lock" => "uv-lock-stale",
-                Some(name) if name == "pyproject.toml" => "pyproject-version-mismatch",
-                _ => "version-file-stale",
+                Some(name) if name == "uv.lock" => FindingId::UvLockStale,
+                Some(name) if name == "pyproject.toml" => FindingId::PyprojectVersionMismatch,
+                _ => FindingId::VersionFileStale,
             };
             let help = if help.is_empty() {
                 "fix the file, then run `cargo pyrelease sync`".to_string()
@@ -87,7 +88,7 @@ fn spots(project: &Project, f: &mut Findings<'_>) {
             && same_pep440(value, project.pep440.as_deref().ok())
         {
             f.warn(
-                "pyproject-version-spelling",
+                FindingId::PyprojectVersionSpelling,
                 Some((&edit.path, Some(*line))),
                 format!(
                     "`version = \"{value}\"` is {}, Cargo.toml's version, in another spelling",
@@ -101,11 +102,11 @@ fn spots(project: &Project, f: &mut Findings<'_>) {
             continue;
         }
         let id = if is_pyproject {
-            "pyproject-version-mismatch"
+            FindingId::PyprojectVersionMismatch
         } else if edit.path.file_name().is_some_and(|n| n == "uv.lock") {
-            "uv-lock-stale"
+            FindingId::UvLockStale
         } else {
-            "version-file-stale"
+            FindingId::VersionFileStale
         };
         for (line, old, new) in edit.changed_lines() {
             f.error(
@@ -144,7 +145,7 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
                 .downcast_ref::<crate::error::Failure>()
                 .and_then(|e| e.location.as_ref()?.line);
             f.error(
-                "cargo-lock-stale",
+                FindingId::CargoLockStale,
                 Some((&path, line)),
                 format!("Cargo.lock cannot be read: {err}"),
                 "regenerate it with `cargo generate-lockfile`",
@@ -156,7 +157,7 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
         Ok(doc) => doc,
         Err(err) => {
             f.error(
-                "cargo-lock-stale",
+                FindingId::CargoLockStale,
                 Some((&path, err.span.map(|s| line_of(&text, s.start)))),
                 format!("Cargo.lock is not valid TOML: {}", err.message),
                 "regenerate it with `cargo generate-lockfile`",
@@ -166,7 +167,7 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
     };
     if let Some(err) = crate::toml::lock_duplicate(&doc) {
         f.error(
-            "cargo-lock-stale",
+            FindingId::CargoLockStale,
             Some((&path, err.line)),
             err.message,
             "keep one entry, or regenerate Cargo.lock with `cargo generate-lockfile`",
@@ -190,7 +191,7 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
         let version = item.as_str().unwrap_or_default();
         if version != project.version.to_string() {
             f.error(
-                "cargo-lock-stale",
+                FindingId::CargoLockStale,
                 Some((&path, item.span().map(|s| line_of(&text, s.start)))),
                 format!("Cargo.lock records `{name}` {version}, but its version is {}", project.version),
                 "run `cargo update --workspace --offline` (or any cargo build) and commit Cargo.lock",
@@ -219,7 +220,7 @@ fn dependents(project: &Project, f: &mut Findings<'_>) {
                 .position(|l| l.contains(&dep.name) && l.contains("version"))
                 .map(|i| i + 1);
             f.error(
-                "dependent-requirement-stale",
+                FindingId::DependentRequirementStale,
                 Some((&member.manifest, line)),
                 format!(
                     "`{}` requires `{} {}`, which does not match the released version {}",

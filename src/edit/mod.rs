@@ -1,5 +1,4 @@
 //! Pure, format-preserving edits: text in, text out. Nothing here touches the disk.
-pub mod config_block;
 pub mod pattern;
 pub mod precommit;
 

@@ -65,7 +65,7 @@ pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow:
         return Ok(());
     }
     for finding in &errors {
-        shell.out(super::verify::render(finding));
+        finding.print(shell);
     }
     Err(Failure::failed(format!(
         "{} {new} would break the API of its last release; nothing was changed",

@@ -1,4 +1,5 @@
 use crate::cli::{BumpArgs, GlobalArgs};
+use crate::diag::FindingId;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
 use crate::exec::{Executor, Mode};
@@ -60,10 +61,13 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     let tagged = (bump.first || request.tag)
         && crate::project::git::tag_commit(&project.root, &bump.tag).is_some();
     if tagged && bump.first {
-        return Err(Failure::usage(format!(
-            "already at `{}`, and the tag `{}` exists: {} is released",
-            project.version, bump.tag, project.version
-        ))
+        return Err(Failure::check(
+            FindingId::TagExists,
+            format!(
+                "already at `{}`, and the tag `{}` exists: {} is released",
+                project.version, bump.tag, project.version
+            ),
+        )
         .help(
             crate::plan::bump::same_version(&project, &request)
                 .help
@@ -72,14 +76,15 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         .into());
     }
     if tagged {
-        return Err(
-            Failure::usage(format!("the tag `{}` already exists", bump.tag))
-                .help(format!(
-                    "bump to another version, or delete the tag first with `git tag -d {}`",
-                    bump.tag
-                ))
-                .into(),
-        );
+        return Err(Failure::check(
+            FindingId::TagExists,
+            format!("the tag `{}` already exists", bump.tag),
+        )
+        .help(format!(
+            "bump to another version, or delete the tag first with `git tag -d {}`",
+            bump.tag
+        ))
+        .into());
     }
     let name = &project.primary().name;
     if bump.first {

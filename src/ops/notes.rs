@@ -17,16 +17,7 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
         None => project.version.clone(),
     };
     let pep440 = crate::version::to_pep440(&version)
-        .map_err(|e| {
-            let mut f = Failure::usage(format!(
-                "`{version}` has no PEP 440 spelling: {}",
-                e.message
-            ));
-            if let Some(help) = e.help {
-                f = f.help(help);
-            }
-            f
-        })?
+        .map_err(|e| Failure::from(e).context(format!("`{version}` has no PEP 440 spelling")))?
         .to_string();
     let changelog = project.changelog.as_ref().ok_or_else(|| {
         Failure::usage("no changelog found: the notes come from the changelog's section of the version")

@@ -28,7 +28,7 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
             plan.edits.len(),
             project.version
         ));
-        return Ok(1);
+        return Ok(crate::error::Exit::Failed.code());
     }
     let mode = Mode::of(args.dry_run);
     Executor { mode, shell }.apply(&plan)?;

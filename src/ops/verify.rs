@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use crate::checks::{self, Context, Finding, Severity};
 use crate::cli::{Format, GlobalArgs, VerifyArgs};
+use crate::error::Exit;
 use crate::project::Project;
 use crate::registry::{Overrides, Targets};
 use crate::shell::Shell;
@@ -82,18 +83,22 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         })?),
         Format::Human => {
             for finding in &findings {
-                shell.out(render(finding));
+                finding.print(shell);
             }
         }
     }
-    let summary = format!("{} error(s), {} warning(s)", errors, warnings);
+    let summary = format!(
+        "{}, {}",
+        crate::diag::count(errors, "error"),
+        crate::diag::count(warnings, "warning")
+    );
     if errors > 0 {
-        shell.warn(format!(
+        shell.error_line(format!(
             "{} {} is not ready to release: {summary}",
             project.primary().name,
             project.version
         ));
-        Ok(1)
+        Ok(Exit::Failed.code())
     } else {
         shell.status(
             "Verified",
@@ -103,27 +108,6 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
                 project.version
             ),
         );
-        Ok(0)
+        Ok(Exit::Ok.code())
     }
-}
-
-/// A finding the way cargo shows a manifest error: id, message, location, the
-/// source line, and the fix.
-pub fn render(f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut out = format!("{level}[{}]: {}", f.id, f.message);
-    if let Some(file) = &f.file {
-        let at = f.line.map_or(String::new(), |l| format!(":{l}"));
-        out.push_str(&format!("\n  --> {file}{at}"));
-        if let (Some(line), Some(snippet)) = (f.line, &f.snippet) {
-            let width = line.to_string().len();
-            let pad = " ".repeat(width);
-            out.push_str(&format!("\n {pad} |\n {line} | {snippet}\n {pad} |"));
-        }
-    }
-    out.push_str(&format!("\n  = help: {}\n", f.help));
-    out
 }

@@ -3,9 +3,10 @@ use std::collections::BTreeSet;
 
 use crate::changelog::commits::Commit;
 use crate::changelog::{ReleaseEdit, section_text};
+use crate::diag::FindingId;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
-use crate::plan::spots::{Spelled, python_pins, python_spots, toml_error};
+use crate::plan::spots::{Spelled, python_pins, python_spots};
 use crate::plan::{EditSet, Plan, Step};
 use crate::project::git::GitState;
 use crate::project::{Project, VersionSource};
@@ -60,11 +61,9 @@ pub fn plan(
     let new = if first {
         old.clone()
     } else {
-        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(version_failure)?
+        version::bump(old, &req.target, req.pre, req.allow_downgrade).map_err(Failure::from)?
     };
-    let pep440 = version::to_pep440(&new)
-        .map_err(version_failure)?
-        .to_string();
+    let pep440 = version::to_pep440(&new).map_err(Failure::from)?.to_string();
     let tag = project.tag_of(&new);
     let ws = &project.workspace;
     let mut edits = EditSet::new(&project.root);
@@ -77,14 +76,14 @@ pub fn plan(
                 .expect("a workspace version has a root manifest");
             edits.edit_known(&ws.manifest, text, |t| {
                 tomledit::set_workspace_version(t, &new.to_string())
-                    .map_err(|e| toml_error(&ws.manifest, e))
+                    .map_err(|e| Failure::from((&ws.manifest, e)).into())
             })?;
         }
         VersionSource::Package => {
             for m in project.unit_members() {
                 edits.edit_known(&m.manifest, &m.text, |t| {
                     tomledit::set_package_version(t, &new.to_string())
-                        .map_err(|e| toml_error(&m.manifest, e))
+                        .map_err(|e| Failure::from((&m.manifest, e)).into())
                 })?;
             }
         }
@@ -126,14 +125,15 @@ pub fn plan(
             };
             updated
                 .map(|(text, _)| text)
-                .map_err(|e| toml_error(path, e))
+                .map_err(|e| Failure::from((path, e)).into())
         })?;
     }
 
     let lock = ws.root.join("Cargo.lock");
     if lock.is_file() {
         edits.edit(&lock, |t| {
-            tomledit::set_lock_versions(t, &released, old, &new).map_err(|e| toml_error(&lock, e))
+            tomledit::set_lock_versions(t, &released, old, &new)
+                .map_err(|e| Failure::from((&lock, e)).into())
         })?;
     }
 
@@ -290,7 +290,7 @@ fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let Some(changelog) = &project.changelog else {
-        return Err(version_failure(same_version(project, req)));
+        return Err(Failure::from(same_version(project, req)).into());
     };
     if let Some(section) = changelog.parsed.release(&old.to_string()) {
         return Err(Failure::usage(format!(
@@ -302,7 +302,7 @@ fn first_release(project: &Project, req: &BumpRequest) -> anyhow::Result<bool> {
         .into());
     }
     if changelog.parsed.unreleased().is_none() {
-        return Err(version_failure(same_version(project, req)));
+        return Err(Failure::from(same_version(project, req)).into());
     }
     Ok(true)
 }
@@ -319,14 +319,6 @@ fn is_ignored(path: &std::path::Path, ignored: &[std::path::PathBuf]) -> bool {
         let i = i.canonicalize().unwrap_or_else(|_| i.clone());
         path.starts_with(i)
     })
-}
-
-fn version_failure(err: version::VersionError) -> anyhow::Error {
-    let mut failure = Failure::usage(err.message);
-    if let Some(help) = err.help {
-        failure = failure.help(help);
-    }
-    failure.into()
 }
 
 /// A dirty tree is refused unless asked; with `--commit`, a file the user had
@@ -349,10 +341,10 @@ fn check_dirty(
     };
     if !req.allow_dirty {
         let dirty: Vec<_> = git.dirty.iter().collect();
-        return Err(Failure::usage(format!(
-            "the working tree has uncommitted changes: {}",
-            list(&dirty)
-        ))
+        return Err(Failure::check(
+            FindingId::GitDirty,
+            format!("the working tree has uncommitted changes: {}", list(&dirty)),
+        )
         .help("commit or stash them first, or pass `--allow-dirty`")
         .into());
     }

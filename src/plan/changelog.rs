@@ -9,7 +9,8 @@
 use crate::changelog::commits::{self, Commit};
 use crate::changelog::groups::Groups;
 use crate::changelog::{self, Changelog, ChangelogError, ReleaseEdit};
-use crate::error::Failure;
+use crate::diag::FindingId;
+use crate::error::{Failure, Kind};
 use crate::project::{ChangelogFile, Project};
 
 /// Where a new section's entries come from (`--changelog`).
@@ -175,21 +176,25 @@ fn as_semver(version: &str) -> Option<semver::Version> {
 
 /// A splice refusal, with the ways on.
 fn refused(project: &Project, file: &ChangelogFile, e: ChangelogError) -> anyhow::Error {
-    let (line, help) = match &e {
+    let (kind, line, help) = match &e {
         ChangelogError::NoUnreleased => (
+            Kind::Usage,
             None,
             "or pass `--changelog=commits` to write the section from the commits since the last release",
         ),
+        // The state `verify` reports as an empty section: a failed check from both.
         ChangelogError::EmptyUnreleased { line } => (
+            Kind::Check(FindingId::ChangelogSectionEmpty),
             Some(*line),
             "or pass `--changelog=commits` to fill it from the commits since the last release, or `--allow-empty-changelog` to release without notes",
         ),
         ChangelogError::AlreadyReleased { line, .. } => (
+            Kind::Usage,
             Some(*line),
             "or pass `--changelog=none` to leave the changelog as it is",
         ),
     };
-    Failure::usage(format!("{}: {e}", project.rel(&file.path)))
+    Failure::new(kind, format!("{}: {e}", project.rel(&file.path)))
         .at(&file.path, line)
         .help(help)
         .into()

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::edit::FileEdit;
-use crate::edit::config_block::{self, Block, Home};
 use crate::error::Failure;
 use crate::plan::{EditSet, Plan};
 use crate::project::{Project, relative};
 use crate::render::setup::{Setup, github_repo};
 use crate::render::workflow::{self, Install, Package, Settings};
+use crate::toml::config_block::{self, Block, Home};
 
 /// Where the workflow goes, relative to the repository root.
 pub const WORKFLOW: &str = ".github/workflows/release.yml";

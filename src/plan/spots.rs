@@ -2,7 +2,6 @@
 //! configured version files. `sync` writes the current version into them;
 //! `bump` writes the new one.
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use crate::edit::pattern;
 use crate::error::Failure;
@@ -16,15 +15,6 @@ use crate::toml as tomledit;
 pub struct Spelled<'a> {
     pub semver: &'a semver::Version,
     pub pep440: &'a str,
-}
-
-pub fn toml_error(path: &Path, err: tomledit::EditError) -> anyhow::Error {
-    // Relative to where the user stands, like the `-->` location below it.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let shown = path.strip_prefix(&cwd).unwrap_or(path);
-    Failure::usage(format!("`{}`: {}", shown.display(), err.message))
-        .at(path, err.line)
-        .into()
 }
 
 pub fn python_spots(
@@ -61,7 +51,7 @@ pub fn python_spots(
         }
         edits.edit_known(&package.path, &package.text, |text| {
             tomledit::set_pyproject_version(text, new.pep440)
-                .map_err(|e| toml_error(&package.path, e))
+                .map_err(|e| Failure::from((&package.path, e)).into())
         })?;
         // uv records the project's own version only for static versions.
         let dir = package.path.parent().unwrap_or(&project.root);
@@ -70,7 +60,7 @@ pub fn python_spots(
             if lock.is_file() {
                 edits.edit(&lock, |text| {
                     Ok(tomledit::set_uv_lock_version(text, &name, new.pep440)
-                        .map_err(|e| toml_error(&lock, e))?
+                        .map_err(|e| Failure::from((&lock, e)))?
                         .unwrap_or_else(|| text.to_string()))
                 })?;
                 break;
@@ -144,7 +134,7 @@ pub fn python_pins(project: &Project, edits: &mut EditSet, new_pep440: &str) -> 
     for package in &project.packages {
         edits.edit_known(&package.path, &package.text, |text| {
             tomledit::set_python_pins(text, &names, current, new_pep440)
-                .map_err(|e| toml_error(&package.path, e))
+                .map_err(|e| Failure::from((&package.path, e)).into())
         })?;
     }
     // A sibling that pins them at this version is released with them (polars' meta-package
@@ -157,7 +147,7 @@ pub fn python_pins(project: &Project, edits: &mut EditSet, new_pep440: &str) -> 
     {
         edits.edit(path, |text| {
             let pinned = tomledit::set_python_pins(text, &names, current, new_pep440)
-                .map_err(|e| toml_error(path, e))?;
+                .map_err(|e| Failure::from((path, e)))?;
             let same = tomledit::parse_document(text).ok().and_then(|d| {
                 let version = d.get("project")?.get("version")?.as_str()?;
                 Some(version.parse::<pep440_rs::Version>().ok()? == current.parse().ok()?)
@@ -165,7 +155,8 @@ pub fn python_pins(project: &Project, edits: &mut EditSet, new_pep440: &str) -> 
             if pinned == text || same != Some(true) {
                 return Ok(pinned);
             }
-            tomledit::set_pyproject_version(&pinned, new_pep440).map_err(|e| toml_error(path, e))
+            tomledit::set_pyproject_version(&pinned, new_pep440)
+                .map_err(|e| Failure::from((path, e)).into())
         })?;
     }
     Ok(())

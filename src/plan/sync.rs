@@ -6,17 +6,13 @@ use crate::project::Project;
 
 pub fn plan(project: &Project) -> anyhow::Result<Plan> {
     let pep440 = project.pep440.as_ref().map_err(|err| {
-        let mut failure = Failure::usage(format!(
-            "the version `{}` of `{}` cannot be written in pyproject.toml: {}",
-            project.version,
-            project.primary().name,
-            err.message
-        ))
-        .at(&project.primary().manifest, project.primary().version_line);
-        if let Some(help) = &err.help {
-            failure = failure.help(help.clone());
-        }
-        failure
+        Failure::from(err.clone())
+            .context(format!(
+                "the version `{}` of `{}` cannot be written in pyproject.toml",
+                project.version,
+                project.primary().name,
+            ))
+            .at(&project.primary().manifest, project.primary().version_line)
     })?;
     let mut edits = EditSet::new(&project.root);
     python_spots(

@@ -39,7 +39,7 @@ pub struct Config {
     pub changelog: Option<PathBuf>,
     pub version_files: Vec<VersionFile>,
     /// `verify` finding ids that are not reported.
-    pub allow: Vec<String>,
+    pub allow: Vec<crate::diag::FindingId>,
     /// Branches a release may be made from (`*` wildcards); empty: any.
     pub allow_branch: Vec<String>,
     /// Sparse index URL of the cargo registry (default: crates.io).
@@ -280,12 +280,22 @@ fn parse(
     }
     if let Some(allow) = allow {
         take("allow", allow.span());
-        check_allow(allow.get_ref()).map_err(|(span, why)| err(span, why))?;
         config.allow = allow
             .into_inner()
             .into_iter()
-            .map(Spanned::into_inner)
-            .collect();
+            .map(|id| {
+                crate::diag::FindingId::parse(id.get_ref()).map_err(|hint| {
+                    err(
+                        id.span(),
+                        format!(
+                            "`allow` lists `{}`, which is not a finding id",
+                            id.get_ref()
+                        ),
+                    )
+                    .help(hint)
+                })
+            })
+            .collect::<Result<_, _>>()?;
     }
     if let Some(gates) = gates {
         take("gates", gates.span());
@@ -318,13 +328,6 @@ fn parse(
 
 fn config_line(lines: &mut std::collections::BTreeMap<String, usize>, key: &str, line: usize) {
     lines.insert(key.to_string(), line);
-}
-
-/// Where the finding ids of `allow` are checked against the ids `verify` knows: every
-/// id is accepted until that list is one type (the diagnostics work adds `FindingId`);
-/// an unknown one is then refused at its own line (`Spanned`).
-fn check_allow(_ids: &[Spanned<String>]) -> Result<(), (std::ops::Range<usize>, String)> {
-    Ok(())
 }
 
 /// Refuses a key the tool does not know, at its line, with the nearest known key.
@@ -527,7 +530,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.tag_prefix, "py-v");
         assert_eq!(config.line("tag-prefix"), Some(4));
-        assert_eq!(config.allow, ["git-dirty"]);
+        assert_eq!(config.allow, [crate::diag::FindingId::GitDirty]);
         assert_eq!(
             config.gates.as_deref(),
             Some(&["cargo test".to_string()][..])

@@ -125,16 +125,7 @@ pub fn example_folder<'a>(root: &Path, path: &'a Path) -> Option<&'a str> {
 
 /// Parses TOML keeping spans; a syntax error names the file and line.
 pub fn parse_toml(path: &Path, text: &str) -> Result<Document<String>, Failure> {
-    crate::toml::parse_document(text.to_string()).map_err(|e| {
-        let line = e.span.map(|s| line_of(text, s.start));
-        Failure::usage(format!(
-            "`{}` is not valid TOML: {}",
-            path.display(),
-            e.message
-        ))
-        .at(path, line)
-        .help("fix the syntax error; nothing was changed")
-    })
+    crate::toml::parse_document(text.to_string()).map_err(|e| Failure::from((path, text, e)))
 }
 
 /// Reads one pyproject: a maturin package, or a decoy with the reason.

@@ -16,11 +16,15 @@
 //! [`document`] parses (with spans, and syntax errors with their place) and holds the splicing
 //! helpers; [`version`] sets the version fields; [`requirements`] moves requirements and pins.
 
+pub mod config_block;
 mod document;
 mod requirements;
 mod version;
 
 use std::fmt;
+use std::path::Path;
+
+use crate::error::{Failure, line_of};
 
 pub use document::{SyntaxError, parse_document};
 pub use requirements::{by_name, set_python_pins, update_parsed_requirements, update_requirements};
@@ -55,6 +59,30 @@ impl fmt::Display for EditError {
 }
 
 impl std::error::Error for EditError {}
+
+/// A file that is not TOML is bad input (exit 2), at the parser's line.
+impl From<(&Path, &str, SyntaxError)> for Failure {
+    fn from((path, text, err): (&Path, &str, SyntaxError)) -> Failure {
+        Failure::usage(format!(
+            "`{}` is not valid TOML: {}",
+            path.display(),
+            err.message
+        ))
+        .at(path, err.span.map(|s| line_of(text, s.start)))
+        .help("fix the syntax error; nothing was changed")
+    }
+}
+
+/// An edit that cannot be made in the file at `path`: bad input (exit 2), at its line.
+impl<P: AsRef<Path>> From<(P, EditError)> for Failure {
+    fn from((path, err): (P, EditError)) -> Failure {
+        let path = path.as_ref();
+        // Relative to where the user stands, like the `-->` location below it.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = path.strip_prefix(&cwd).unwrap_or(path);
+        Failure::usage(format!("`{}`: {}", shown.display(), err.message)).at(path, err.line)
+    }
+}
 
 #[cfg(test)]
 pub(crate) mod testutil {

@@ -137,10 +137,7 @@ impl Local<'_> {
     ) -> anyhow::Result<Vec<Artifact>> {
         let project = self.project;
         let pep440 = project.pep440.clone().map_err(|err| {
-            Failure::usage(format!(
-                "{} has no PEP 440 spelling: {err}",
-                project.version
-            ))
+            Failure::from(err).context(format!("{} has no PEP 440 spelling", project.version))
         })?;
         let names: Vec<String> = project
             .packages

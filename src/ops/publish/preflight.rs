@@ -33,12 +33,13 @@ impl Release<'_> {
         let errors: Vec<_> = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
-            .filter(|f| crates || !f.id.starts_with("crate-"))
-            .filter(|f| python || !f.id.starts_with("pypi-"))
-            .filter(|f| !f.id.ends_with("-already-published"))
+            .filter(|f| crates || !f.id.as_str().starts_with("crate-"))
+            .filter(|f| python || !f.id.as_str().starts_with("pypi-"))
+            .filter(|f| !f.id.as_str().ends_with("-already-published"))
             .collect();
         for finding in findings.iter().filter(|f| f.severity == Severity::Warning) {
-            self.shell.verbose(crate::ops::verify::render(finding));
+            self.shell
+                .verbose(finding.render(self.shell.stderr_color()));
         }
         if errors.is_empty() {
             return Ok(match git {
@@ -47,13 +48,13 @@ impl Release<'_> {
             });
         }
         for finding in &errors {
-            self.shell.out(crate::ops::verify::render(finding));
+            finding.print(self.shell);
         }
         Err(Failure::failed(format!(
-            "{} {} is not ready to release: {} error(s); nothing was built or published",
+            "{} {} is not ready to release: {}; nothing was built or published",
             project.primary().name,
             project.version,
-            errors.len()
+            crate::diag::count(errors.len(), "error")
         ))
         .help("fix them and run again; `cargo pyrelease verify` shows the same findings")
         .into())

@@ -1,7 +1,7 @@
 //! A release that stopped: what is out (asked again of the registries), what is not, and
 //! the one command that finishes it.
 use super::{Refused, Release, build, normalize};
-use crate::error::{Exit, Failure};
+use crate::error::{Failure, Kind};
 use crate::plan::publish::Step;
 use crate::registry::Targets;
 use crate::release_record::PublishRecord;
@@ -65,7 +65,7 @@ impl Release<'_> {
             text
         };
         Failure {
-            exit: Exit::Partial,
+            kind: Kind::Partial,
             message: format!(
                 "the release of {} {version} stopped part-way: {err:#}{}{}",
                 self.project.primary().name,

@@ -49,15 +49,11 @@ pub fn insert(
     block: &Block,
     file: &std::path::Path,
 ) -> anyhow::Result<String> {
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        let line = e.span().map(|s| crate::error::line_of(text, s.start));
-        Failure::usage(format!(
-            "`{}` is not valid TOML: {}",
-            file.display(),
-            e.message()
-        ))
-        .at(file, line)
-    })?;
+    // Through the parser every TOML read goes through: it turns toml_edit's panics on
+    // malformed input into errors.
+    let mut doc: DocumentMut = super::parse_document(text)
+        .map_err(|e| Failure::from((file, text, e)))?
+        .into_mut();
     let [top, metadata] = home.keys();
     let last = doc
         .iter()
