@@ -52,7 +52,8 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
             .help(help)
         })?;
     let body = changelog.parsed.section_body(section).replace("\r\n", "\n");
-    let release = Release::of(&project, &version, &pep440, body);
+    let targets = crate::registry::Targets::resolve(&project, &global.overrides())?;
+    let release = Release::of(&project, &targets, &version, &pep440, body);
     let text = match template {
         NotesTemplate::Notes => release.notes(),
         NotesTemplate::Announcement => release.announcement(),

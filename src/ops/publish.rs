@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::journal::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
-    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let targets = Targets::resolve(&project, &global.overrides())?;
     let crates_side = args.only != Some(Only::Python);
     let python_side = args.only != Some(Only::Crates) && !project.packages.is_empty();
     if python_side {
@@ -299,14 +299,7 @@ impl Release<'_> {
             .and_then(|cl| crate::changelog::section_text(&cl.parsed, &project.version.to_string()))
             .unwrap_or_default();
         let pep440 = project.pep440.clone().unwrap_or_default();
-        let mut release =
-            crate::render::notes::Release::of(project, &project.version, &pep440, body);
-        if self.targets.registry.is_some() {
-            release.crates.clear();
-        }
-        if !self.targets.is_pypi() {
-            release.python.clear();
-        }
-        release.notes()
+        crate::render::notes::Release::of(project, self.targets, &project.version, &pep440, body)
+            .notes()
     }
 }

@@ -3,7 +3,7 @@ use serde::Serialize;
 use crate::checks::{self, Context, Finding, Severity};
 use crate::cli::{Format, GlobalArgs, VerifyArgs};
 use crate::project::Project;
-use crate::registry::{Overrides, Targets};
+use crate::registry::Targets;
 use crate::shell::Shell;
 
 /// The `--format json` schema.
@@ -23,10 +23,11 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         Project::load_beside(&global.load_options(), crate::project::git::status)?;
     let tag = args.tag.clone().or_else(super::ci_tag);
     let git = crate::project::git::inspect(early, &project.root)?;
-    let targets = if args.offline {
+    let targets = if global.offline {
+        shell.note("--offline: the registries are not asked (is this version free on both, the API against the last release)");
         None
     } else {
-        Some(Targets::resolve(&project, &Overrides::default())?)
+        Some(Targets::resolve(&project, &global.overrides())?)
     };
     let ctx = Context {
         tag,

@@ -16,7 +16,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         Failure::usage(format!("`{}` is not a version: {err}", args.release))
             .help("give the version as in Cargo.toml, e.g. `cargo pyrelease yank 1.4.0`")
     })?;
-    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let targets = Targets::resolve(&project, &global.overrides())?;
     let mut steps: Vec<(String, Cmd)> = Vec::new();
     let mut found = false;
     for member in project.unit_members().filter(|m| m.publish) {

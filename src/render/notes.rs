@@ -42,13 +42,14 @@ impl Release {
     /// that does not go to crates.io or PyPI.
     pub fn of(
         project: &crate::project::Project,
+        targets: &crate::registry::Targets,
         version: &semver::Version,
         pep440: &str,
         body: String,
     ) -> Self {
         // Only crates.io and PyPI pages are linked; a private registry has no known page.
-        let crates_io = crate::plan::init::registry(project).is_none();
-        let pypi = !crate::plan::init::private_python_index(project);
+        let crates_io = targets.registry.is_none();
+        let pypi = targets.is_pypi();
         Self {
             title: project
                 .packages
