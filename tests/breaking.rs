@@ -455,7 +455,9 @@ fn version_spots_are_found_and_then_moved() {
     }
     assert!(
         out.stdout
-            .contains("[[workspace.metadata.pyrelease.version-files]]")
+            .contains("[[package.metadata.pyrelease.version-files]]"),
+        "a single package: its own table\n{}",
+        out.stdout
     );
 
     // Accepted: pasted into Cargo.toml, they move with the version, and are found no more.

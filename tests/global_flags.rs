@@ -2,7 +2,8 @@
 //! every command accepts them, before or after its name, and honours them; a command
 //! that cannot honour one refuses it with exit 2 and why, changing nothing. The fixture
 //! `testdata/private-registry` names a cargo registry `corp` on a port where nothing
-//! listens, so a look-up fails at once naming the URL it asked.
+//! listens, so a look-up fails at once naming the URL it asked. Also the conventions
+//! every command shares: the configuration table and the project name in messages.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
 mod support;
@@ -259,4 +260,46 @@ fn help_lists_every_global_flag_a_command_honours_and_no_other() {
             );
         }
     }
+}
+
+/// Help names the configuration table the project has: a single package's own
+/// `[package.metadata.pyrelease]`, a workspace's `[workspace.metadata.pyrelease]`.
+#[test]
+fn messages_name_the_configuration_table_of_the_project() {
+    for (shape, table) in [
+        ("private-registry", "[package.metadata.pyrelease]"),
+        ("shape4-wsinh", "[workspace.metadata.pyrelease]"),
+    ] {
+        let f = Fixture::new(shape);
+        std::fs::remove_file(f.path("CHANGELOG.md")).unwrap();
+        let out = f.run(&["notes"]);
+        expect(&out, 2);
+        assert!(
+            out.stderr
+                .contains(&format!("`changelog = \"PATH\"` in `{table}`")),
+            "{shape}:\n{}",
+            out.stderr
+        );
+    }
+}
+
+/// Status lines name the project the user knows (the pyproject's `[project] name`),
+/// not the bindings crate that builds it (`mj-py`).
+#[test]
+fn status_lines_name_the_python_project() {
+    let f = Fixture::git("shape5-bindings");
+    let out = f.run(&["verify", "--offline"]);
+    assert!(
+        out.stderr.contains("   Verifying mj 0.8.1\n"),
+        "{}",
+        out.stderr
+    );
+    let out = f.run(&["bump", "minor", "--dry-run"]);
+    expect(&out, 0);
+    assert!(
+        out.stderr.contains("     Bumping mj 0.8.1 -> 0.9.0"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("mj-py 0.8.1"), "{}", out.stderr);
 }

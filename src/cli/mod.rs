@@ -147,8 +147,9 @@ Examples:
   cargo pyrelease verify --format json        for scripts: {\"version\", \"findings\": [...]}
   cargo pyrelease verify --docs               also build the docs as docs.rs does
 
-Finding ids are listed in the README; silence one with `allow = [\"ID\"]`
-in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
+Finding ids are listed in the README; silence one with `allow = [\"ID\"]` in
+`[package.metadata.pyrelease]` (`[workspace.metadata.pyrelease]` in a workspace).
+Exit 1 when any error is found.")]
     Verify(VerifyArgs),
     /// Build every artifact once and publish crates and Python files together, resumably
     #[command(after_help = "\
@@ -192,7 +193,8 @@ Examples:
 Writes, all or nothing:
   .github/workflows/release.yml   on a pushed tag: verify, test, wheels, sdist, publish
                                   crates and PyPI (trusted publishing), GitHub release
-  [workspace.metadata.pyrelease]  in Cargo.toml, the detected settings (kept if present)
+  [package.metadata.pyrelease]    in Cargo.toml, the detected settings (kept if present;
+                                  `[workspace.metadata.pyrelease]` in a workspace)
   .pre-commit-config.yaml         the pyrelease-sync and pyrelease-verify hooks (appended)
 and prints the setup to do by hand on crates.io, PyPI and GitHub.
 

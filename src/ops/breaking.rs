@@ -79,7 +79,7 @@ pub fn guard(
     }
     Err(Failure::failed(format!(
         "{} {new} would break the API of its last release; nothing was changed",
-        project.primary().name
+        project.name()
     ))
     .help("bump by the level the finding names (`cargo pyrelease bump auto` picks it), or pass `--offline` to skip the API check")
     .into())

@@ -81,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
                 .into(),
         );
     }
-    let name = &project.primary().name;
+    let name = project.name();
     if bump.first {
         shell.status(
             "Releasing",
@@ -103,12 +103,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     if args.dry_run {
         shell.warn("aborting bump due to dry run; nothing was changed");
     } else {
-        shell.out(format!(
-            "{} {} -> {}",
-            project.primary().name,
-            bump.old,
-            bump.new
-        ));
+        shell.out(format!("{} {} -> {}", project.name(), bump.old, bump.new));
     }
     Ok(0)
 }

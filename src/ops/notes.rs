@@ -29,8 +29,13 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
         })?
         .to_string();
     let changelog = project.changelog.as_ref().ok_or_else(|| {
-        Failure::usage("no changelog found: the notes come from the changelog's section of the version")
-            .help("add a CHANGELOG.md, or name yours with `changelog = \"PATH\"` in `[workspace.metadata.pyrelease]`")
+        Failure::usage(
+            "no changelog found: the notes come from the changelog's section of the version",
+        )
+        .help(format!(
+            "add a CHANGELOG.md, or name yours with `changelog = \"PATH\"` in `{}`",
+            project.config_table()
+        ))
     })?;
     let semver = version.to_string();
     let section = changelog

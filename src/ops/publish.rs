@@ -130,7 +130,7 @@ impl Release<'_> {
             Build::Refuse { released, head } => {
                 return Err(Refused(Failure::failed(format!(
                     "{} {} was partly published from commit {released}, and HEAD is now {head}: a crate and a wheel of one version must come from one commit",
-                    project.primary().name,
+                    project.name(),
                     project.version
                 ))
                 .at(self.journal_path, None)
@@ -257,11 +257,7 @@ impl Release<'_> {
             journal.save(self.journal_path)?;
             self.shell.status(
                 "Published",
-                format!(
-                    "{} {}: nothing left to do",
-                    project.primary().name,
-                    project.version
-                ),
+                format!("{} {}: nothing left to do", project.name(), project.version),
             );
             return Ok(0);
         }
@@ -279,7 +275,7 @@ impl Release<'_> {
             ask: !args.yes,
             release: self,
         };
-        let subject = format!("{} {}", project.primary().name, project.version);
+        let subject = format!("{} {}", project.name(), project.version);
         let journal_shown = project.rel(self.journal_path);
         Executor {
             mode,

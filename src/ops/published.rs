@@ -64,11 +64,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
     let failure = Failure::from;
     shell.status(
         "Checking",
-        format!(
-            "{} {} on the registries",
-            project.primary().name,
-            project.version
-        ),
+        format!("{} {} on the registries", project.name(), project.version),
     );
     let mut crates = Vec::new();
     for m in project.unit_members().filter(|m| m.publish) {

@@ -38,7 +38,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
     };
     shell.status(
         "Verifying",
-        format!("{} {}", project.primary().name, project.version),
+        format!("{} {}", project.name(), project.version),
     );
     let mut findings = checks::run(&project, &ctx);
     if let Some(targets) = &targets {
@@ -91,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
     if errors > 0 {
         shell.warn(format!(
             "{} {} is not ready to release: {summary}",
-            project.primary().name,
+            project.name(),
             project.version
         ));
         Ok(1)
@@ -100,7 +100,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             "Verified",
             format!(
                 "{} {} is ready to release ({summary})",
-                project.primary().name,
+                project.name(),
                 project.version
             ),
         );

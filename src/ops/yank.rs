@@ -66,7 +66,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
     if !found && on_index.is_empty() {
         return Err(Failure::failed(format!(
             "{} {version} was never published: it is neither on {} nor on {}; nothing was yanked",
-            project.primary().name,
+            project.name(),
             targets.crates_name(),
             crate::registry::redact_url(targets.python.simple_url())
         ))
@@ -116,7 +116,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         verb,
         format!(
             "{} {version}{}",
-            project.primary().name,
+            project.name(),
             if args.dry_run {
                 " (dry run: nothing changed)"
             } else {

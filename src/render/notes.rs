@@ -51,10 +51,7 @@ impl Release {
         let crates_io = targets.registry.is_none();
         let pypi = targets.is_pypi();
         Self {
-            title: project
-                .packages
-                .first()
-                .map_or_else(|| project.primary().name.clone(), |p| project.dist_name(p)),
+            title: project.name(),
             semver: version.to_string(),
             pep440: pep440.to_string(),
             body,
