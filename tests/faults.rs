@@ -570,6 +570,10 @@ fn check(row: &Row) -> Result<(), String> {
 
 /// Every row runs, whatever the others do; the failures are reported together.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn every_step_boundary_stops_with_the_right_code_and_one_rerun_finishes() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let only = std::env::var("FAULTS_ONLY").ok();
@@ -599,6 +603,10 @@ fn every_step_boundary_stops_with_the_right_code_and_one_rerun_finishes() {
 /// One release at a time: a second `publish` started while the first runs waits a moment,
 /// then refuses with the first's pid, touching nothing; the first makes the release alone.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_second_publish_while_one_runs_refuses() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let rig = Rig::new();

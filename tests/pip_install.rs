@@ -29,6 +29,10 @@ fn venv_bin(venv: &Path) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin: scripts/test.sh runs it"
+)]
 fn the_wheel_installs_a_working_cargo_subcommand() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pip-install");

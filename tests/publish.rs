@@ -341,6 +341,10 @@ fn resolve_crates(release: &Release) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn full_release_then_a_no_op_rerun_then_yank() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();
@@ -528,6 +532,10 @@ fn full_release_then_a_no_op_rerun_then_yank() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn dry_run_publishes_nothing_and_prints_what_a_real_run_runs() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();
@@ -649,6 +657,10 @@ fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn refusals_before_anything_is_published() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();
@@ -769,6 +781,10 @@ fn refusals_before_anything_is_published() {
 /// dry run; missing Python credentials stop the release before any crate goes out;
 /// `--only python` publishes no crate, although the journal lists the crate files.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_fix_after_the_dry_run_is_what_gets_published() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();
@@ -833,6 +849,10 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
 /// The journal is a cache: lost after the crates went out (`cargo clean`), a plain
 /// re-run recognises them on the registry by checksum and finishes the release.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_lost_journal_does_not_lose_the_release() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let mut release = Release::new();
@@ -860,6 +880,10 @@ fn a_lost_journal_does_not_lose_the_release() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_failing_subprocess_never_shows_a_token() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();
@@ -881,6 +905,10 @@ fn a_failing_subprocess_never_shows_a_token() {
 /// The secrets audit: every command, with `-vv` (subprocess output shown), with every
 /// token variable set, against the local registries; then every file the tool wrote.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn every_command_keeps_every_token_secret() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let release = Release::new();

@@ -154,6 +154,10 @@ fn sparse_index_lists_versions_with_yanked_flags() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn pypiserver_lists_files_and_versions() {
     let started = Instant::now();
     pypi_server();

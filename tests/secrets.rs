@@ -145,6 +145,10 @@ impl Setup {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn secrets_in_urls_files_headers_and_broken_lines_never_show() {
     // Gates that print what a careless tool prints: cargo's credentials file, the
     // token as an HTTP Basic header, and the token wrapped at 7 columns.
