@@ -65,8 +65,15 @@ fn the_wheel_installs_a_working_cargo_subcommand() {
     // where the features agree (dev-dependencies can unify others in).
     // With the features of this test run: the build writes the binary the other test
     // binaries run (`CARGO_BIN_EXE_cargo-pyrelease`), which must keep its test hooks.
-    if cfg!(feature = "test-hooks") {
-        maturin.args(["--features", "test-hooks"]);
+    let features: Vec<&str> = [
+        (cfg!(feature = "test-hooks"), "test-hooks"),
+        (cfg!(feature = "tools"), "tools"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    if !features.is_empty() {
+        maturin.args(["--features", &features.join(",")]);
     }
     check(&mut maturin);
     let wheel = std::fs::read_dir(&wheels)
