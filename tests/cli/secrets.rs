@@ -5,7 +5,7 @@
 //! fixture (`target/` and `.git` included) after real runs against real local registries.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

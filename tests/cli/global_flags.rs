@@ -6,7 +6,7 @@
 //! every command shares: the configuration table and the project name in messages.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use support::{Fixture, Output, assert_same_tree};
 

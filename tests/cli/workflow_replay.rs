@@ -5,7 +5,7 @@
 //! before anything is published.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! fresh virtualenv, runs as `cargo pyrelease` on a fixture.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

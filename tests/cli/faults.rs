@@ -45,7 +45,7 @@
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::os::unix::process::CommandExt as _;

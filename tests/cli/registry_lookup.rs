@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use cargo_pyrelease::registry::{CratesIndex, PyIndex};
 
-mod support;
+use crate::support;
 use support::servers::{free_port, pypi_server, start_pypi, start_server};
 
 const TIMEOUT: Duration = Duration::from_secs(10);

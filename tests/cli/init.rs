@@ -3,7 +3,7 @@
 //! the all-or-nothing rules: `--dry-run` and refusals write nothing.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 //! then installed back from them. Only `gh` is a stand-in: it records its argv.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

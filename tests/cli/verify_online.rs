@@ -3,7 +3,7 @@
 //! (pypiserver). Nothing here reaches crates.io or PyPI.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::Command;
