@@ -8,7 +8,7 @@
 #![allow(clippy::disallowed_methods)]
 use crate::support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use support::servers::{Registries, run, tools_dir};
@@ -70,11 +70,6 @@ fn semver_checks_bin() -> PathBuf {
     dir
 }
 
-/// One cargo target folder with tests/publish.rs: pyo3 compiles once.
-fn shared_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
-}
-
 struct Scene {
     fixture: Fixture,
     registries: Registries,
@@ -107,7 +102,7 @@ impl Scene {
             )
             .env("CARGO_REGISTRIES_LOCAL_TOKEN", "unused")
             .env("CARGO_PYRELEASE_PYPI_SIMPLE", self.registries.simple_url())
-            .env("CARGO_TARGET_DIR", shared_target())
+            .env("CARGO_TARGET_DIR", support::e2e_target())
             .env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
             .env_remove("PIP_FIND_LINKS")
             .env_remove("GITHUB_REF_TYPE")
@@ -211,6 +206,7 @@ fn message(report: &serde_json::Value, id: &str) -> String {
     ignore = "needs cargo-semver-checks, maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn breaking_changes_are_caught_leveled_and_communicated() {
+    let _serial = support::e2e_serial();
     let scene = Scene::new();
     scene.publish_old();
     let root = &scene.fixture.root;

@@ -8,7 +8,6 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 
 use support::servers::{Registries, run};
 use support::tools::tool;
@@ -28,10 +27,6 @@ const CANARIES: &[(&str, &str)] = &[
 ];
 /// uv refuses a password beside a token, so this one is only set where nothing uploads.
 const CANARY_UV_PASSWORD: (&str, &str) = ("UV_PUBLISH_PASSWORD", "canary-uv-pw-4e2f90");
-
-/// The scenarios share one cargo target folder (pyo3 compiles once) and cargo's
-/// `target/package`: one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
 
 struct Release {
     fixture: Fixture,
@@ -86,7 +81,7 @@ impl Release {
                 "UV_CACHE_DIR",
                 support::servers::tools_dir().join("uv-cache"),
             )
-            .env("CARGO_TARGET_DIR", shared_target())
+            .env("CARGO_TARGET_DIR", support::e2e_target())
             .env_remove("PIP_FIND_LINKS")
             .env_remove("GITHUB_REF_TYPE")
             .env_remove("GITHUB_REF_NAME")
@@ -200,10 +195,6 @@ fn rand_suffix() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos()
-}
-
-fn shared_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
 }
 
 /// `gh` as GitHub answers, for one repository: `release view --json` fails until a
@@ -346,7 +337,7 @@ fn resolve_crates(release: &Release) {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn full_release_then_a_no_op_rerun_then_yank() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
 
     let before = release.published();
@@ -537,7 +528,7 @@ fn full_release_then_a_no_op_rerun_then_yank() {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn dry_run_publishes_nothing_and_prints_what_a_real_run_runs() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let before = release.fixture.tree();
 
@@ -602,7 +593,7 @@ fn stop_before_the_upload(release: &Release) -> Output {
 #[test]
 #[cfg(feature = "test-hooks")]
 fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let mut release = Release::new();
 
     let stopped = stop_before_the_upload(&release);
@@ -662,7 +653,7 @@ fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn refusals_before_anything_is_published() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
 
     // Wheels from elsewhere with the wrong version: refused by name, before any upload.
@@ -786,7 +777,7 @@ fn refusals_before_anything_is_published() {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn a_fix_after_the_dry_run_is_what_gets_published() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     release
         .fixture
@@ -854,7 +845,7 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn a_lost_journal_does_not_lose_the_release() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let mut release = Release::new();
     let stopped = stop_before_the_upload(&release);
     expect_exit(&release, &stopped, 3);
@@ -885,7 +876,7 @@ fn a_lost_journal_does_not_lose_the_release() {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn a_failing_subprocess_never_shows_a_token() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let manifest = release.fixture.read("Cargo.toml").replace(
         "gates = [\"cargo test -p pyrelease-e2e-core\"]",
@@ -910,7 +901,7 @@ fn a_failing_subprocess_never_shows_a_token() {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn every_command_keeps_every_token_secret() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let simple = release.registries.simple_url();
     let upload = release.registries.publish_url();

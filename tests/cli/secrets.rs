@@ -150,6 +150,7 @@ impl Setup {
     ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
 )]
 fn secrets_in_urls_files_headers_and_broken_lines_never_show() {
+    let _serial = support::e2e_serial();
     // Gates that print what a careless tool prints: cargo's credentials file, the
     // token as an HTTP Basic header, and the token wrapped at 7 columns.
     let setup = Setup::new(&[
