@@ -9,5 +9,6 @@ source scripts/tools.sh
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked --features test-hooks -- -D warnings
-# The test hooks (a pause in the write phase) are compiled in for the tests only.
-cargo test --locked --features test-hooks "$@"
+# The test hooks (a pause in the write phase) are compiled in for the tests only; `tools`
+# runs the tests that need the tools installed above (plain `cargo test` ignores them).
+cargo test --locked --features test-hooks,tools "$@"

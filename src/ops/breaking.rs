@@ -3,10 +3,11 @@
 use crate::api::{self, Report, Want, commits};
 use crate::checks::semver::Section;
 use crate::checks::{self, Finding, Severity};
+use crate::cli::GlobalArgs;
 use crate::error::Failure;
 use crate::plan::auto::{self, Change, Reason};
 use crate::project::Project;
-use crate::registry::{Overrides, Targets};
+use crate::registry::Targets;
 use crate::shell::Shell;
 use crate::version::{self, Level, Target};
 
@@ -44,12 +45,21 @@ fn incomplete(report: &Report, shell: &Shell) {
 }
 
 /// Before `bump` writes: the crates' breaking changes must fit the step to `new`.
-pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow::Result<()> {
+pub fn guard(
+    project: &Project,
+    new: &semver::Version,
+    global: &GlobalArgs,
+    shell: &Shell,
+) -> anyhow::Result<()> {
     // Nothing to compare, or nothing to compare with: no registry is resolved or asked.
     if !project.unit_members().any(|m| m.publish) || !api::rust::installed() {
         return Ok(());
     }
-    let targets = Targets::resolve(project, &Overrides::default())?;
+    if global.offline {
+        shell.note("--offline: the crates' API is not compared with their last release");
+        return Ok(());
+    }
+    let targets = Targets::resolve(project, &global.overrides())?;
     let rust_only = Want {
         rust: true,
         python: false,
@@ -69,7 +79,7 @@ pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow:
     }
     Err(Failure::failed(format!(
         "{} {new} would break the API of its last release; nothing was changed",
-        project.primary().name
+        project.name()
     ))
     .help("bump by the level the finding names (`cargo pyrelease bump auto` picks it), or pass `--offline` to skip the API check")
     .into())
@@ -77,11 +87,17 @@ pub fn guard(project: &Project, new: &semver::Version, shell: &Shell) -> anyhow:
 
 /// `bump auto`: the level that allows every breaking change found and every conventional
 /// commit since the last tag, with the reasons printed.
-pub fn auto_target(project: &Project, offline: bool, shell: &Shell) -> anyhow::Result<Target> {
+pub fn auto_target(
+    project: &Project,
+    global: &GlobalArgs,
+    shell: &Shell,
+) -> anyhow::Result<Target> {
     let current = &project.version;
     let mut reasons = Vec::new();
-    if !offline {
-        let targets = Targets::resolve(project, &Overrides::default())?;
+    if global.offline {
+        shell.note("--offline: no API comparison with the last release; the level comes from the commits alone");
+    } else {
+        let targets = Targets::resolve(project, &global.overrides())?;
         // Anything published up to the current version is a baseline.
         let above = version::bump(current, &Target::Level(Level::Patch), None, false)?;
         let both = Want {

@@ -49,11 +49,11 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     };
     let auto = args.target == "auto";
     if auto {
-        request.target = super::breaking::auto_target(&project, args.offline, shell)?;
+        request.target = super::breaking::auto_target(&project, global, shell)?;
     }
     let bump = crate::plan::bump::plan(&project, git.as_ref(), &request, &ignored)?;
-    if !auto && !args.offline && !bump.first {
-        super::breaking::guard(&project, &bump.new, shell)?;
+    if !auto && !bump.first {
+        super::breaking::guard(&project, &bump.new, global, shell)?;
     }
     // Checked before anything is written: a first release keeps the version, so its
     // tag must not exist yet (`--tag` or not); with `--tag`, a tag that cannot be made
@@ -86,7 +86,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         ))
         .into());
     }
-    let name = &project.primary().name;
+    let name = project.name();
     if bump.first {
         shell.status(
             "Releasing",
@@ -108,12 +108,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     if args.dry_run {
         shell.warn("aborting bump due to dry run; nothing was changed");
     } else {
-        shell.out(format!(
-            "{} {} -> {}",
-            project.primary().name,
-            bump.old,
-            bump.new
-        ));
+        shell.out(format!("{} {} -> {}", project.name(), bump.old, bump.new));
     }
     Ok(0)
 }

@@ -20,8 +20,13 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
         .map_err(|e| Failure::from(e).context(format!("`{version}` has no PEP 440 spelling")))?
         .to_string();
     let changelog = project.changelog.as_ref().ok_or_else(|| {
-        Failure::usage("no changelog found: the notes come from the changelog's section of the version")
-            .help("add a CHANGELOG.md, or name yours with `changelog = \"PATH\"` in `[workspace.metadata.pyrelease]`")
+        Failure::usage(
+            "no changelog found: the notes come from the changelog's section of the version",
+        )
+        .help(format!(
+            "add a CHANGELOG.md, or name yours with `changelog = \"PATH\"` in `{}`",
+            project.config_table()
+        ))
     })?;
     let semver = version.to_string();
     let section = changelog
@@ -43,7 +48,8 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
             .help(help)
         })?;
     let body = changelog.parsed.section_body(section).replace("\r\n", "\n");
-    let release = Release::of(&project, &version, &pep440, body);
+    let targets = crate::registry::Targets::resolve(&project, &global.overrides())?;
+    let release = Release::of(&project, &targets, &version, &pep440, body);
     let text = match template {
         NotesTemplate::Notes => release.notes(),
         NotesTemplate::Announcement => release.announcement(),

@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Re
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
-    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let targets = Targets::resolve(&project, &global.overrides())?;
     let crates_side = args.only != Some(Only::Python);
     let python_side = args.only != Some(Only::Crates) && !project.packages.is_empty();
     if python_side {
@@ -131,7 +131,7 @@ impl Release<'_> {
             Build::Refuse { released, head } => {
                 return Err(Refused(Failure::failed(format!(
                     "{} {} was partly published from commit {released}, and HEAD is now {head}: a crate and a wheel of one version must come from one commit",
-                    project.primary().name,
+                    project.name(),
                     project.version
                 ))
                 .at(self.journal_path, None)
@@ -258,11 +258,7 @@ impl Release<'_> {
             journal.save(self.journal_path)?;
             self.shell.status(
                 "Published",
-                format!(
-                    "{} {}: nothing left to do",
-                    project.primary().name,
-                    project.version
-                ),
+                format!("{} {}: nothing left to do", project.name(), project.version),
             );
             return Ok(0);
         }
@@ -280,7 +276,7 @@ impl Release<'_> {
             ask: !args.yes,
             release: self,
         };
-        let subject = format!("{} {}", project.primary().name, project.version);
+        let subject = format!("{} {}", project.name(), project.version);
         let journal_shown = project.rel(self.journal_path);
         Executor {
             mode,
@@ -300,14 +296,7 @@ impl Release<'_> {
             .and_then(|cl| crate::changelog::section_text(&cl.parsed, &project.version.to_string()))
             .unwrap_or_default();
         let pep440 = project.pep440.clone().unwrap_or_default();
-        let mut release =
-            crate::render::notes::Release::of(project, &project.version, &pep440, body);
-        if self.targets.registry.is_some() {
-            release.crates.clear();
-        }
-        if !self.targets.is_pypi() {
-            release.python.clear();
-        }
-        release.notes()
+        crate::render::notes::Release::of(project, self.targets, &project.version, &pep440, body)
+            .notes()
     }
 }

@@ -52,16 +52,19 @@ struct PackageLive {
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+    if global.offline {
+        return Err(Failure::usage(
+            "`status --published` asks the registries, and `--offline` asks none",
+        )
+        .help("drop `--offline`, or run `cargo pyrelease status --offline` for what is local")
+        .into());
+    }
     let project = Project::load(&global.load_options())?;
-    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let targets = Targets::resolve(&project, &global.overrides())?;
     let failure = Failure::from;
     shell.status(
         "Checking",
-        format!(
-            "{} {} on the registries",
-            project.primary().name,
-            project.version
-        ),
+        format!("{} {} on the registries", project.name(), project.version),
     );
     let mut crates = Vec::new();
     for m in project.unit_members().filter(|m| m.publish) {

@@ -54,15 +54,7 @@ pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
         );
         return Ok(0);
     }
-    let table = if project
-        .workspace
-        .root_manifest()
-        .is_some_and(|(_, d)| d.contains_key("workspace"))
-    {
-        "workspace"
-    } else {
-        "package"
-    };
+    let table = project.workspace.config_top(project.config.file.as_deref());
     shell.status(
         "Spots",
         format!(

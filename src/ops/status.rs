@@ -4,6 +4,7 @@ use serde::Serialize;
 use crate::cli::{Format, GlobalArgs, StatusArgs};
 use crate::project::pyproject::PyVersion;
 use crate::project::{Project, VersionSource};
+use crate::registry::{Targets, redact_url};
 use crate::shell::Shell;
 
 /// The `--format json` schema (version 1). Fields are only ever added.
@@ -18,7 +19,20 @@ pub struct Report {
     pub skipped_pyprojects: Vec<SkippedReport>,
     pub changelog: Option<ChangelogReport>,
     pub tag: String,
+    pub registries: RegistriesReport,
     pub notes: Vec<String>,
+}
+
+/// Where the release goes: the `--registry`/`--index-url`/`--publish-url` flags, else the
+/// configuration, else crates.io and PyPI.
+#[derive(Debug, Serialize)]
+pub struct RegistriesReport {
+    /// `crates.io`, or ``registry `NAME` `` for a registry of cargo's configuration.
+    pub crates: String,
+    pub crates_index: String,
+    pub python_index: String,
+    /// `null` when the Python index is not PyPI and no upload URL is configured.
+    pub upload_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,7 +103,7 @@ pub struct ChangelogReport {
 }
 
 impl Report {
-    pub fn new(project: &Project) -> Self {
+    pub fn new(project: &Project, targets: &Targets) -> Self {
         let primary = project.primary();
         let pep440 = project.pep440.as_ref().ok().cloned();
         let (source, file, line) = match project.source {
@@ -195,6 +209,12 @@ impl Report {
                 }
             }),
             tag: project.tag(),
+            registries: RegistriesReport {
+                crates: targets.crates_name(),
+                crates_index: redact_url(targets.crates.base_url()),
+                python_index: redact_url(targets.python.simple_url()),
+                upload_url: targets.upload_url().ok().map(redact_url),
+            },
             notes: project.notes.clone(),
         }
     }
@@ -303,6 +323,18 @@ impl Report {
             None => shell.out(format!("{} none found", shell.bold("Changelog"))),
         }
         shell.out(format!("{} {}", shell.bold("Tag"), self.tag));
+        let r = &self.registries;
+        let upload = r
+            .upload_url
+            .as_deref()
+            .map_or(String::new(), |u| format!(", uploads to {u}"));
+        shell.out(format!(
+            "{} {} ({}); Python index {}{upload}",
+            shell.bold("Registries"),
+            r.crates,
+            r.crates_index,
+            r.python_index
+        ));
         for note in &self.notes {
             shell.note(note);
         }
@@ -318,7 +350,8 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
         return super::spots::run(global, shell);
     }
     let project = Project::load(&global.load_options())?;
-    let report = Report::new(&project);
+    let targets = Targets::resolve(&project, &global.overrides())?;
+    let report = Report::new(&project, &targets);
     match args.format {
         Format::Json => shell.out(serde_json::to_string_pretty(&report)?),
         Format::Human => report.render(shell),

@@ -4,7 +4,7 @@ use crate::checks::{self, Context, Finding, Severity};
 use crate::cli::{Format, GlobalArgs, VerifyArgs};
 use crate::error::Exit;
 use crate::project::Project;
-use crate::registry::{Overrides, Targets};
+use crate::registry::Targets;
 use crate::shell::Shell;
 
 /// The `--format json` schema.
@@ -24,10 +24,11 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
         Project::load_beside(&global.load_options(), crate::project::git::status)?;
     let tag = args.tag.clone().or_else(super::ci_tag);
     let git = crate::project::git::inspect(early, &project.root)?;
-    let targets = if args.offline {
+    let targets = if global.offline {
+        shell.note("--offline: the registries are not asked (is this version free on both, the API against the last release)");
         None
     } else {
-        Some(Targets::resolve(&project, &Overrides::default())?)
+        Some(Targets::resolve(&project, &global.overrides())?)
     };
     let ctx = Context {
         tag,
@@ -38,7 +39,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
     };
     shell.status(
         "Verifying",
-        format!("{} {}", project.primary().name, project.version),
+        format!("{} {}", project.name(), project.version),
     );
     let mut findings = checks::run(&project, &ctx);
     if let Some(targets) = &targets {
@@ -95,7 +96,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
     if errors > 0 {
         shell.error_line(format!(
             "{} {} is not ready to release: {summary}",
-            project.primary().name,
+            project.name(),
             project.version
         ));
         Ok(Exit::Failed.code())
@@ -104,7 +105,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             "Verified",
             format!(
                 "{} {} is ready to release ({summary})",
-                project.primary().name,
+                project.name(),
                 project.version
             ),
         );

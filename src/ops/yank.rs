@@ -16,7 +16,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         Failure::usage(format!("`{}` is not a version: {err}", args.release))
             .help("give the version as in Cargo.toml, e.g. `cargo pyrelease yank 1.4.0`")
     })?;
-    let targets = Targets::resolve(&project, &args.registries.overrides())?;
+    let targets = Targets::resolve(&project, &global.overrides())?;
     let mut steps: Vec<(String, Cmd)> = Vec::new();
     let mut found = false;
     for member in project.unit_members().filter(|m| m.publish) {
@@ -66,7 +66,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
     if !found && on_index.is_empty() {
         return Err(Failure::failed(format!(
             "{} {version} was never published: it is neither on {} nor on {}; nothing was yanked",
-            project.primary().name,
+            project.name(),
             targets.crates_name(),
             crate::registry::redact_url(targets.python.simple_url())
         ))
@@ -116,7 +116,7 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
         verb,
         format!(
             "{} {version}{}",
-            project.primary().name,
+            project.name(),
             if args.dry_run {
                 " (dry run: nothing changed)"
             } else {

@@ -77,13 +77,11 @@ pub fn plan(project: &Project, found: &Found, request: &InitRequest) -> anyhow::
         )),
         None => {
             let ws = &project.workspace;
-            let (text, doc) = ws.root_manifest().ok_or_else(|| {
+            let (text, _) = ws.root_manifest().ok_or_else(|| {
                 Failure::usage("the workspace has no root manifest to hold the configuration")
                     .at(&ws.manifest, None)
             })?;
-            let home = if doc.get("package").is_some()
-                && (ws.members.len() == 1 || doc.get("workspace").is_none())
-            {
+            let home = if ws.config_in_package(None) {
                 Home::Package
             } else {
                 Home::Workspace

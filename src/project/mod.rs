@@ -85,6 +85,14 @@ pub struct LoadOptions {
     pub packages: Vec<String>,
 }
 
+/// `[TOP.metadata.pyrelease]` for `workspace` and its configuration.
+fn config_table(workspace: &workspace::Workspace, config: &Config) -> String {
+    format!(
+        "[{}.metadata.pyrelease]",
+        workspace.config_top(config.file.as_deref())
+    )
+}
+
 /// `path` relative to `root`, with `/` separators, for messages and JSON.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -239,7 +247,7 @@ impl Project {
                     version,
                     workspace.members[i].version
                 ))
-                .help("release one at a time: pass `-p NAME`, or list the one to release in `pyprojects` in `[workspace.metadata.pyrelease]`")
+                .help(format!("release one at a time: pass `-p NAME`, or list the one to release in `pyprojects` in `{}`", config_table(&workspace, &config)))
                 .into());
             }
         }
@@ -253,7 +261,8 @@ impl Project {
                 git::top_of(&root).and_then(|top| tags::infer_prefix(&top, &version))
         {
             notes.push(format!(
-                "the tag prefix `{prefix}` is taken from the existing tags (`{example}`); set `tag-prefix` in `[workspace.metadata.pyrelease]` to choose another"
+                "the tag prefix `{prefix}` is taken from the existing tags (`{example}`); set `tag-prefix` in `{}` to choose another",
+                config_table(&workspace, &config)
             ));
             config.tag_prefix = prefix;
         }
@@ -313,6 +322,20 @@ impl Project {
 
     pub fn primary(&self) -> &workspace::Member {
         &self.workspace.members[self.primary]
+    }
+
+    /// The name the user knows the release by, for status lines and titles: the first
+    /// Python package's `[project] name`, else the primary crate's.
+    pub fn name(&self) -> String {
+        self.packages
+            .first()
+            .map_or_else(|| self.primary().name.clone(), |p| self.dist_name(p))
+    }
+
+    /// The header of the configuration table, `[package.metadata.pyrelease]` for a
+    /// single package, else `[workspace.metadata.pyrelease]`.
+    pub fn config_table(&self) -> String {
+        config_table(&self.workspace, &self.config)
     }
 
     pub fn rel(&self, path: &Path) -> String {
@@ -483,7 +506,7 @@ fn select_pyprojects(
                 search_root.display()
             ))
             .help(if skipped.iter().any(|s| s.kind == SkipKind::Example) {
-                "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them (pyprojects under example and test folders are not read: list one in `pyprojects` in `[workspace.metadata.pyrelease]` to release it)"
+                "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them (pyprojects under example and test folders are not read: list one in `pyprojects` in `[package.metadata.pyrelease]`, or `[workspace.metadata.pyrelease]` in a workspace, to release it)"
             } else {
                 "`-p` takes the Python project name or the crate name; `cargo pyrelease status` lists them"
             })
@@ -492,7 +515,7 @@ fn select_pyprojects(
     }
     if packages.is_empty() {
         let mut help = String::from(
-            "a maturin package has `build-backend = \"maturin\"` in `[build-system]`; if yours is elsewhere, set `pyprojects = [\"path/to/pyproject.toml\"]` in `[workspace.metadata.pyrelease]`",
+            "a maturin package has `build-backend = \"maturin\"` in `[build-system]`; if yours is elsewhere, set `pyprojects = [\"path/to/pyproject.toml\"]` in `[package.metadata.pyrelease]` (`[workspace.metadata.pyrelease]` in a workspace)",
         );
         for s in &skipped {
             help.push_str(&format!(

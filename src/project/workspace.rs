@@ -94,6 +94,32 @@ impl Workspace {
         }
     }
 
+    /// Whether the `pyrelease` configuration belongs in `[package.metadata.pyrelease]`:
+    /// where it was read from (`config_file`), else where `init` writes it, a single
+    /// package's own table (a root manifest with `[package]` and no other member).
+    pub fn config_in_package(&self, config_file: Option<&Path>) -> bool {
+        match config_file {
+            Some(file) => self.member(file).is_some_and(|i| {
+                let doc = self.members[i].doc.as_table() as &dyn TableLike;
+                table_at(doc, &["package", "metadata", "pyrelease"]).is_some()
+            }),
+            None => self.root_manifest().is_some_and(|(_, doc)| {
+                doc.get("package").is_some()
+                    && (self.members.len() == 1 || doc.get("workspace").is_none())
+            }),
+        }
+    }
+
+    /// `package` or `workspace`: the top table of the configuration's header
+    /// (`[TOP.metadata.pyrelease]`), for messages that say where to set a key.
+    pub fn config_top(&self, config_file: Option<&Path>) -> &'static str {
+        if self.config_in_package(config_file) {
+            "package"
+        } else {
+            "workspace"
+        }
+    }
+
     /// `[workspace.package].version` and its line, when the root declares one.
     pub fn package_version(&self) -> Option<(String, usize)> {
         let (text, doc) = self.root_manifest()?;

@@ -28,6 +28,8 @@ pub struct Targets {
     /// `None` when the Python index is not PyPI and no upload URL was given: only
     /// uploading needs it, so only `publish` refuses that (see [`Targets::upload_url`]).
     publish_url: Option<String>,
+    /// Where the configuration's `publish-url` goes, for the message that asks for it.
+    config_table: String,
 }
 
 impl Targets {
@@ -64,7 +66,7 @@ impl Targets {
             .clone()
             .or_else(|| config.publish_url.clone());
         let index_url = match (index_url, &given_publish) {
-            (None, Some(upload)) => Some(simple_of(upload)?),
+            (None, Some(upload)) => Some(simple_of(upload, &project.config_table())?),
             (index, _) => index,
         };
         let publish_url = given_publish
@@ -84,6 +86,7 @@ impl Targets {
             crates,
             python,
             publish_url,
+            config_table: project.config_table(),
         })
     }
 
@@ -94,9 +97,10 @@ impl Targets {
                 "the Python index `{}` has no upload URL",
                 super::redact_url(self.python.simple_url())
             ))
-            .help(
-                "pass `--publish-url URL` or set `publish-url` in `[workspace.metadata.pyrelease]`",
-            )
+            .help(format!(
+                "pass `--publish-url URL` or set `publish-url` in `{}`",
+                self.config_table
+            ))
         })
     }
 
@@ -132,7 +136,7 @@ impl Targets {
 /// The simple API of the index an upload URL belongs to, where that is known (PyPI and
 /// TestPyPI); for any other index, asking pypi.org would check the wrong index (and tell
 /// it the project's name), so the user must say.
-fn simple_of(upload: &str) -> Result<String, Failure> {
+fn simple_of(upload: &str, config_table: &str) -> Result<String, Failure> {
     let known = [
         (PYPI_UPLOAD, PYPI_SIMPLE),
         (
@@ -150,7 +154,7 @@ fn simple_of(upload: &str) -> Result<String, Failure> {
                 "`--publish-url {}` is given without the index's simple API",
                 super::redact_url(upload)
             ))
-            .help("pass `--index-url URL` (or set `index-url` in `[workspace.metadata.pyrelease]`) too: look-ups must ask the index the files go to")
+            .help(format!("pass `--index-url URL` (or set `index-url` in `{config_table}`) too: look-ups must ask the index the files go to"))
         })
 }
 
@@ -161,14 +165,26 @@ mod tests {
     #[test]
     fn an_upload_url_names_its_index_only_when_known() {
         assert_eq!(
-            simple_of("https://upload.pypi.org/legacy").unwrap(),
+            simple_of(
+                "https://upload.pypi.org/legacy",
+                "[package.metadata.pyrelease]"
+            )
+            .unwrap(),
             PYPI_SIMPLE
         );
         assert_eq!(
-            simple_of("https://test.pypi.org/legacy/").unwrap(),
+            simple_of(
+                "https://test.pypi.org/legacy/",
+                "[package.metadata.pyrelease]"
+            )
+            .unwrap(),
             "https://test.pypi.org/simple/"
         );
-        let err = simple_of("https://u:secret@pypi.corp.example/upload/").unwrap_err();
+        let err = simple_of(
+            "https://u:secret@pypi.corp.example/upload/",
+            "[package.metadata.pyrelease]",
+        )
+        .unwrap_err();
         assert!(err.message.contains("without the index's simple API"));
         assert!(!err.message.contains("secret"), "{}", err.message);
     }

@@ -42,18 +42,16 @@ impl Release {
     /// that does not go to crates.io or PyPI.
     pub fn of(
         project: &crate::project::Project,
+        targets: &crate::registry::Targets,
         version: &semver::Version,
         pep440: &str,
         body: String,
     ) -> Self {
         // Only crates.io and PyPI pages are linked; a private registry has no known page.
-        let crates_io = project.cargo_registry().is_none();
-        let pypi = !project.private_python_index();
+        let crates_io = targets.registry.is_none();
+        let pypi = targets.is_pypi();
         Self {
-            title: project
-                .packages
-                .first()
-                .map_or_else(|| project.primary().name.clone(), |p| project.dist_name(p)),
+            title: project.name(),
             semver: version.to_string(),
             pep440: pep440.to_string(),
             body,

@@ -10,7 +10,7 @@
 //! version comment in more than one repository (GitHub itself is not reachable
 //! from the machines this is developed on). To update one: take the commit of the
 //! new release tag (`git ls-remote https://github.com/OWNER/REPO refs/tags/vX.Y.Z`),
-//! change the row, run `SNAPSHOTS=overwrite cargo test --test init`, review the diff.
+//! change the row, run `SNAPSHOTS=overwrite cargo test --test cli init::`, review the diff.
 
 /// One pinned action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -201,6 +201,21 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The cargo target folder the release tests share (publish, faults, secrets,
+/// breaking): pyo3 compiles once.
+pub fn e2e_target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
+}
+
+/// One release test at a time: they share [`e2e_target`] and its `target/package`. They
+/// are modules of one test binary, whose tests run on parallel threads.
+pub fn e2e_serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A release run of `testdata/e2e` on this machine: `extra` and maturin's folder first on
 /// `PATH`, the uv cache and the cargo target folder shared by every such run (pyo3
 /// compiles once), and none of the variables that would point it elsewhere.
@@ -215,10 +230,7 @@ pub fn release_env<'a>(cmd: &'a mut Command, extra: &[PathBuf]) -> &'a mut Comma
     .unwrap();
     cmd.env("PATH", path)
         .env("UV_CACHE_DIR", servers::tools_dir().join("uv-cache"))
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target"),
-        )
+        .env("CARGO_TARGET_DIR", e2e_target())
         .env_remove("PIP_FIND_LINKS")
         .env_remove("GITHUB_REF_TYPE")
         .env_remove("GITHUB_REF_NAME")

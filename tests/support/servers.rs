@@ -4,7 +4,6 @@ use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::proxy::{Fault, Proxy, Rule};
@@ -104,41 +103,14 @@ pub fn run(command: &mut Command) {
     );
 }
 
-/// `pypi-server` from PATH, else from `target/tools/venv`, installing it there if needed.
+/// `pypi-server` from PATH, else from `target/tools/venv` (scripts/tools.sh installs it).
 pub fn pypi_server() -> PathBuf {
-    // Tests run on threads: one install at a time.
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _guard = INSTALL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(found) = find_in_path("pypi-server") {
-        return found;
-    }
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is inside the target folder")
-        .join("tools/venv");
-    let program = venv.join("bin/pypi-server");
-    if program.is_file() {
-        return program;
-    }
-    if !venv.join("bin/python").is_file() {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    }
-    run(Command::new(venv.join("bin/python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .arg(PYPISERVER)
-        // A machine-wide wheel folder must not decide what gets installed: the pinned
-        // version comes from the index, the same on every machine.
-        .env_remove("PIP_FIND_LINKS"));
-    assert!(program.is_file(), "{PYPISERVER} installed no {program:?}");
-    program
+    find_in_path("pypi-server")
+        .or_else(|| {
+            let program = tools_dir().join("venv/bin/pypi-server");
+            program.is_file().then_some(program)
+        })
+        .unwrap_or_else(|| super::tools::missing(&format!("pypiserver ({PYPISERVER})")))
 }
 
 /// `target/tools`: test tools installed once per machine (CI installs them once per run).
@@ -153,10 +125,9 @@ pub fn tools_dir() -> PathBuf {
 /// `scripts/tools.sh` installs into `target/tools/bin` (a few minutes, once).
 pub fn estuary() -> PathBuf {
     let program = tools_dir().join("bin/estuary");
-    assert!(
-        program.is_file(),
-        "estuary is not installed: run scripts/test.sh, which installs it into target/tools/bin"
-    );
+    if !program.is_file() {
+        super::tools::missing("estuary");
+    }
     program
 }
 

@@ -1,6 +1,17 @@
-//! The Python tools the tests use (check-jsonschema, zizmor, maturin), from the
-//! venv `scripts/test.sh` fills (target/tools/venv), else from PATH.
+//! The tools the tests of the tools tier use (maturin, uv, pypiserver, estuary,
+//! cargo-semver-checks, check-jsonschema, zizmor, actionlint, PyYAML), from the folder
+//! `scripts/tools.sh` fills (target/tools), else from PATH. Those tests are ignored
+//! without the `tools` feature (plain `cargo test` needs only cargo, git and python3);
+//! with it (`scripts/test.sh`), a missing tool fails the test, saying how to install it.
 use std::path::{Path, PathBuf};
+
+/// Fails the test: `what` is not installed, and how to install it.
+#[track_caller]
+pub fn missing(what: &str) -> ! {
+    panic!(
+        "{what} is not installed: `source scripts/tools.sh` installs every tool of the tools tier into target/tools (scripts/test.sh does it before running the tests)"
+    )
+}
 
 pub fn venv() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/venv")
@@ -19,7 +30,7 @@ pub fn tool(name: &str) -> PathBuf {
                 .map(|dir| dir.join(&exe))
                 .find(|p| p.is_file())
         })
-        .unwrap_or_else(|| panic!("`{name}` is not installed: run scripts/test.sh, which installs it into target/tools/venv"))
+        .unwrap_or_else(|| missing(&format!("`{name}`")))
 }
 
 /// Runs a tool; returns (success, stdout + stderr).

@@ -26,7 +26,7 @@ impl Hooks for Record<'_, '_> {
         let what: Vec<&str> = steps.iter().map(|s| s.what.as_str()).collect();
         eprint_prompt(&format!(
             "Publish {} {} ({})? [y/N] ",
-            project.primary().name,
+            project.name(),
             project.version,
             what.join("; ")
         ));

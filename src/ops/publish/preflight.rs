@@ -17,7 +17,7 @@ impl Release<'_> {
         let project = self.project;
         self.shell.status(
             "Verifying",
-            format!("{} {}", project.primary().name, project.version),
+            format!("{} {}", project.name(), project.version),
         );
         let git = crate::project::git::inspect(None, &project.root)?;
         let ctx = Context {
@@ -52,7 +52,7 @@ impl Release<'_> {
         }
         Err(Failure::failed(format!(
             "{} {} is not ready to release: {}; nothing was built or published",
-            project.primary().name,
+            project.name(),
             project.version,
             crate::diag::count(errors.len(), "error")
         ))
@@ -162,7 +162,7 @@ impl Release<'_> {
         };
         Failure::failed(format!(
             "{} {} is on the registries from other files:\n{}",
-            self.project.primary().name,
+            self.project.name(),
             self.project.version,
             lines.join("\n")
         ))

@@ -221,7 +221,7 @@ impl Commands for ReleaseCommands<'_> {
     }
 
     fn tag(&self) -> Cmd {
-        let message = format!("{} {}", self.project.primary().name, self.project.version);
+        let message = format!("{} {}", self.project.name(), self.project.version);
         cmds::tag(&self.project.root, &self.project.tag(), &message)
     }
 
@@ -230,7 +230,7 @@ impl Commands for ReleaseCommands<'_> {
     }
 
     fn github_create(&self, files: &[PathBuf]) -> Cmd {
-        let title = format!("{} {}", self.project.primary().name, self.project.version);
+        let title = format!("{} {}", self.project.name(), self.project.version);
         cmds::github_release(
             &self.project.root,
             &cmds::GithubRelease {

@@ -68,7 +68,7 @@ impl Release<'_> {
             kind: Kind::Partial,
             message: format!(
                 "the release of {} {version} stopped part-way: {err:#}{}{}",
-                self.project.primary().name,
+                self.project.name(),
                 list("out", &out),
                 list("not yet", &left)
             ) + &if unknown.is_empty() {

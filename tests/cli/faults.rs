@@ -45,21 +45,16 @@
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 
 use support::proxy::{Fault, Proxy, Rule};
 use support::servers::{Server, run, start_estuary, start_pypi};
 use support::{Fixture, Output};
-
-/// The rows share one cargo target folder with `tests/publish.rs` (pyo3 compiles once)
-/// and cargo's `target/package`: one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
 
 const UPLOAD_CRATE: (&str, &str) = ("PUT", "/api/v1/crates/new");
 const INDEX_FETCH: (&str, &str) = ("GET", "/git/index/info/refs");
@@ -570,8 +565,12 @@ fn check(row: &Row) -> Result<(), String> {
 
 /// Every row runs, whatever the others do; the failures are reported together.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn every_step_boundary_stops_with_the_right_code_and_one_rerun_finishes() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let only = std::env::var("FAULTS_ONLY").ok();
     let mut failed = Vec::new();
     let mut passed = Vec::new();
@@ -599,8 +598,12 @@ fn every_step_boundary_stops_with_the_right_code_and_one_rerun_finishes() {
 /// One release at a time: a second `publish` started while the first runs waits a moment,
 /// then refuses with the first's pid, touching nothing; the first makes the release alone.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_second_publish_while_one_runs_refuses() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let rig = Rig::new();
     let mut first = rig
         .command()

@@ -6,7 +6,7 @@
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

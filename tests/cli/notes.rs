@@ -2,7 +2,7 @@
 //! as Markdown, JSON or an announcement. Read-only: the tree never changes.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use support::{Fixture, assert_same_tree, snapshot};
 

@@ -2,7 +2,7 @@
 //! one thing, commits it, and must produce exactly that new finding id.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

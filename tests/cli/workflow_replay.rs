@@ -5,7 +5,7 @@
 //! before anything is published.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -259,6 +259,10 @@ fn files_under(dir: &Path) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary, pypiserver and PyYAML: scripts/test.sh runs it"
+)]
 fn a_clean_release() {
     let mut replay = prepare(|_| {});
     replay.runner.attempt(&replay.workflow, |_, _| true);
@@ -306,6 +310,10 @@ fn a_clean_release() {
 /// The PyPI job fails once (the index goes down right before the upload, after the
 /// crates are out); "Re-run failed jobs" finishes the release.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary, pypiserver and PyYAML: scripts/test.sh runs it"
+)]
 fn the_python_job_fails_once_and_failed_jobs_are_rerun() {
     let mut replay = prepare(|_| {});
     replay.fail_python_once();
@@ -330,6 +338,10 @@ fn the_python_job_fails_once_and_failed_jobs_are_rerun() {
 /// The same fault, then "Re-run all jobs": verify accepts the release this tag
 /// started, and every job ends green with nothing published twice.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary, pypiserver and PyYAML: scripts/test.sh runs it"
+)]
 fn the_python_job_fails_once_and_all_jobs_are_rerun() {
     let mut replay = prepare(|_| {});
     replay.fail_python_once();
@@ -347,6 +359,10 @@ fn the_python_job_fails_once_and_all_jobs_are_rerun() {
 
 /// Without a changelog, GitHub writes the release notes; nothing fails after publishing.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary, pypiserver and PyYAML: scripts/test.sh runs it"
+)]
 fn a_project_without_a_changelog() {
     let mut replay = prepare(|f| {
         std::fs::remove_file(f.path("CHANGELOG.md")).unwrap();
@@ -361,6 +377,10 @@ fn a_project_without_a_changelog() {
 /// `dist/` not gitignored: the wheels are downloaded outside the checkout, so the
 /// publishing jobs' work trees stay clean.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary, pypiserver and PyYAML: scripts/test.sh runs it"
+)]
 fn a_project_whose_dist_is_not_ignored() {
     let mut replay = prepare(|f| {
         f.write(".gitignore", "target/\n");
@@ -374,6 +394,10 @@ fn a_project_whose_dist_is_not_ignored() {
 /// tag: init refuses before anything is written or published; `--replace` removes
 /// its release job and keeps its other jobs.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary, pypiserver and PyYAML: scripts/test.sh runs it"
+)]
 fn a_maturin_ci_workflow_is_refused_or_replaced() {
     let fixture = Fixture::git("replay");
     std::fs::create_dir_all(fixture.path(".github/workflows")).unwrap();

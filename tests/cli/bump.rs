@@ -5,7 +5,7 @@
 //! `sync --check`, `cargo metadata --locked` and `cargo build --offline --locked`.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! never touch the tree; a plain `sync` fixes exactly the spots that differ.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use support::{Fixture, assert_same_tree, snapshot};
 

@@ -15,7 +15,7 @@
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
+use crate::support;
 
 use support::{Fixture, Paused, Tree, assert_same_tree};
 

@@ -2,7 +2,7 @@
 //! never touched.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use support::{Fixture, snapshot};
 

@@ -4,7 +4,7 @@
 //! under `tests/snapshots/real/`. Nothing may change a file of the tree.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use support::{Fixture, snapshot};
 

@@ -4,11 +4,10 @@
 //! then installed back from them. Only `gh` is a stand-in: it records its argv.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 
 use support::servers::{Registries, run};
 use support::tools::tool;
@@ -28,10 +27,6 @@ const CANARIES: &[(&str, &str)] = &[
 ];
 /// uv refuses a password beside a token, so this one is only set where nothing uploads.
 const CANARY_UV_PASSWORD: (&str, &str) = ("UV_PUBLISH_PASSWORD", "canary-uv-pw-4e2f90");
-
-/// The scenarios share one cargo target folder (pyo3 compiles once) and cargo's
-/// `target/package`: one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
 
 struct Release {
     fixture: Fixture,
@@ -86,7 +81,7 @@ impl Release {
                 "UV_CACHE_DIR",
                 support::servers::tools_dir().join("uv-cache"),
             )
-            .env("CARGO_TARGET_DIR", shared_target())
+            .env("CARGO_TARGET_DIR", support::e2e_target())
             .env_remove("PIP_FIND_LINKS")
             .env_remove("GITHUB_REF_TYPE")
             .env_remove("GITHUB_REF_NAME")
@@ -200,10 +195,6 @@ fn rand_suffix() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos()
-}
-
-fn shared_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
 }
 
 /// `gh` as GitHub answers, for one repository: `release view --json` fails until a
@@ -341,8 +332,12 @@ fn resolve_crates(release: &Release) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn full_release_then_a_no_op_rerun_then_yank() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
 
     let before = release.published();
@@ -528,8 +523,12 @@ fn full_release_then_a_no_op_rerun_then_yank() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn dry_run_publishes_nothing_and_prints_what_a_real_run_runs() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let before = release.fixture.tree();
 
@@ -589,8 +588,12 @@ fn stop_before_the_upload(release: &Release) -> Output {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
 
     let stopped = stop_before_the_upload(&release);
@@ -644,8 +647,12 @@ fn a_stopped_upload_is_finished_by_a_rerun_without_rebuilding() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn refusals_before_anything_is_published() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
 
     // Wheels from elsewhere with the wrong version: refused by name, before any upload.
@@ -764,8 +771,12 @@ fn refusals_before_anything_is_published() {
 /// dry run; missing Python credentials stop the release before any crate goes out;
 /// `--only python` publishes no crate, although the journal lists the crate files.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_fix_after_the_dry_run_is_what_gets_published() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     release
         .fixture
@@ -828,8 +839,12 @@ fn a_fix_after_the_dry_run_is_what_gets_published() {
 /// The journal is a cache: lost after the crates went out (`cargo clean`), a plain
 /// re-run recognises them on the registry by checksum and finishes the release.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_lost_journal_does_not_lose_the_release() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let stopped = stop_before_the_upload(&release);
     expect_exit(&release, &stopped, 3);
@@ -854,8 +869,12 @@ fn a_lost_journal_does_not_lose_the_release() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn a_failing_subprocess_never_shows_a_token() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let manifest = release.fixture.read("Cargo.toml").replace(
         "gates = [\"cargo test -p pyrelease-e2e-core\"]",
@@ -875,8 +894,12 @@ fn a_failing_subprocess_never_shows_a_token() {
 /// The secrets audit: every command, with `-vv` (subprocess output shown), with every
 /// token variable set, against the local registries; then every file the tool wrote.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn every_command_keeps_every_token_secret() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = support::e2e_serial();
     let release = Release::new();
     let simple = release.registries.simple_url();
     let upload = release.registries.publish_url();

@@ -4,7 +4,7 @@
 //! cycle gathered into its final release; a Python package's own changelog.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use support::{Fixture, Output, assert_same_tree, finding_ids, snapshot};
 

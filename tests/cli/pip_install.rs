@@ -3,7 +3,7 @@
 //! fresh virtualenv, runs as `cargo pyrelease` on a fixture.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +29,10 @@ fn venv_bin(venv: &Path) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin: scripts/test.sh runs it"
+)]
 fn the_wheel_installs_a_working_cargo_subcommand() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pip-install");
@@ -61,8 +65,15 @@ fn the_wheel_installs_a_working_cargo_subcommand() {
     // where the features agree (dev-dependencies can unify others in).
     // With the features of this test run: the build writes the binary the other test
     // binaries run (`CARGO_BIN_EXE_cargo-pyrelease`), which must keep its test hooks.
-    if cfg!(feature = "test-hooks") {
-        maturin.args(["--features", "test-hooks"]);
+    let features: Vec<&str> = [
+        (cfg!(feature = "test-hooks"), "test-hooks"),
+        (cfg!(feature = "tools"), "tools"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    if !features.is_empty() {
+        maturin.args(["--features", &features.join(",")]);
     }
     check(&mut maturin);
     let wheel = std::fs::read_dir(&wheels)

@@ -5,7 +5,7 @@
 //! fixture (`target/` and `.git` included) after real runs against real local registries.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 
@@ -145,7 +145,12 @@ impl Setup {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn secrets_in_urls_files_headers_and_broken_lines_never_show() {
+    let _serial = support::e2e_serial();
     // Gates that print what a careless tool prints: cargo's credentials file, the
     // token as an HTTP Basic header, and the token wrapped at 7 columns.
     let setup = Setup::new(&[

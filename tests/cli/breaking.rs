@@ -6,9 +6,9 @@
 //! the Python module.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use support::servers::{Registries, run, tools_dir};
@@ -64,18 +64,10 @@ fn pyrelease_brk(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// off the PATH the other tests see, so their `bump` never looks up crates.io).
 fn semver_checks_bin() -> PathBuf {
     let dir = tools_dir().join("semver-checks/bin");
-    assert!(
-        dir.join("cargo-semver-checks").is_file(),
-        "cargo-semver-checks is not installed: run `source scripts/tools.sh` (it installs it into \
-         target/tools/semver-checks), or `cargo install --locked cargo-semver-checks --version 0.51.0 \
-         --root target/tools/semver-checks`"
-    );
+    if !dir.join("cargo-semver-checks").is_file() {
+        support::tools::missing("cargo-semver-checks (in target/tools/semver-checks/bin)");
+    }
     dir
-}
-
-/// One cargo target folder with tests/publish.rs: pyo3 compiles once.
-fn shared_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
 }
 
 struct Scene {
@@ -110,7 +102,7 @@ impl Scene {
             )
             .env("CARGO_REGISTRIES_LOCAL_TOKEN", "unused")
             .env("CARGO_PYRELEASE_PYPI_SIMPLE", self.registries.simple_url())
-            .env("CARGO_TARGET_DIR", shared_target())
+            .env("CARGO_TARGET_DIR", support::e2e_target())
             .env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
             .env_remove("PIP_FIND_LINKS")
             .env_remove("GITHUB_REF_TYPE")
@@ -209,7 +201,12 @@ fn message(report: &serde_json::Value, id: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs cargo-semver-checks, maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
 fn breaking_changes_are_caught_leveled_and_communicated() {
+    let _serial = support::e2e_serial();
     let scene = Scene::new();
     scene.publish_old();
     let root = &scene.fixture.root;
@@ -455,7 +452,9 @@ fn version_spots_are_found_and_then_moved() {
     }
     assert!(
         out.stdout
-            .contains("[[workspace.metadata.pyrelease.version-files]]")
+            .contains("[[package.metadata.pyrelease.version-files]]"),
+        "a single package: its own table\n{}",
+        out.stdout
     );
 
     // Accepted: pasted into Cargo.toml, they move with the version, and are found no more.

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use cargo_pyrelease::registry::{CratesIndex, PyIndex};
 
-mod support;
+use crate::support;
 use support::servers::{free_port, pypi_server, start_pypi, start_server};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -154,6 +154,10 @@ fn sparse_index_lists_versions_with_yanked_flags() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn pypiserver_lists_files_and_versions() {
     let started = Instant::now();
     pypi_server();

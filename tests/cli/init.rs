@@ -3,7 +3,7 @@
 //! the all-or-nothing rules: `--dry-run` and refusals write nothing.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 
@@ -35,6 +35,10 @@ fn redact(text: &str) -> String {
 /// One full snapshot (`clean`), and for every other shape the diff from it: a change
 /// to the renderer shows once, and each shape's snapshot shows only what it changes.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs actionlint, check-jsonschema and zizmor: scripts/test.sh runs it"
+)]
 fn workflow_for_every_shape_is_valid_and_audited_clean() {
     let dir = tempfile::tempdir().unwrap();
     let mut files: Vec<PathBuf> = Vec::new();
@@ -65,6 +69,10 @@ fn workflow_for_every_shape_is_valid_and_audited_clean() {
 
 /// The committed workflows of this repository pass the same checks.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs actionlint, check-jsonschema and zizmor: scripts/test.sh runs it"
+)]
 fn own_workflows_are_valid_and_audited_clean() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     assert_workflows_clean(&[
@@ -105,6 +113,10 @@ fn own_release_workflow_is_up_to_date() {
 /// `init --check` lints this repository's workflow with actionlint (and shellcheck),
 /// the schema and zizmor; a broken workflow is a finding (exit 1), named by the linter.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs actionlint, check-jsonschema and zizmor: scripts/test.sh runs it"
+)]
 fn init_check_lints_the_workflow() {
     let venv_bin = support::tools::tool("zizmor")
         .parent()
@@ -400,6 +412,10 @@ fn a_failed_write_removes_the_new_files() {
 /// push passes untouched (a tag that exists locally is no finding), a pushed release
 /// tag gets the release checks for that tag.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs PyYAML: scripts/test.sh runs it"
+)]
 fn the_pre_push_hook_checks_only_pushed_tags() {
     let hooks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
     let entry = support::stdout_of(

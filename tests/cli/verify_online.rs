@@ -3,7 +3,7 @@
 //! (pypiserver). Nothing here reaches crates.io or PyPI.
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -92,6 +92,10 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn a_new_version_passes_the_registry_checks() {
     let fixture = Fixture::git("clean");
     let registries = Registries::start(
@@ -105,6 +109,10 @@ fn a_new_version_passes_the_registry_checks() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn an_already_published_version_is_an_error_on_each_registry() {
     let fixture = Fixture::git("clean");
     let crate_only = Registries::start(&["0.3.1"], &[]);
@@ -120,6 +128,10 @@ fn an_already_published_version_is_an_error_on_each_registry() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn a_higher_published_version_is_an_error() {
     let fixture = Fixture::git("clean");
     let registries = Registries::start(&["0.4.0"], &["fastparse-0.4.0rc1.tar.gz"]);
@@ -133,6 +145,10 @@ fn a_higher_published_version_is_an_error() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn an_unreachable_registry_is_a_finding_not_a_crash() {
     let fixture = Fixture::git("clean");
     let dead = format!("http://127.0.0.1:{}/", free_port());
@@ -144,6 +160,10 @@ fn an_unreachable_registry_is_a_finding_not_a_crash() {
 /// registry knowing the name says otherwise (or that the name is another crate's): a
 /// warning asking which, and the release does not offer to publish it.
 #[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs pypiserver: scripts/test.sh runs it"
+)]
 fn a_crate_taken_for_pypi_only_that_is_on_the_registry_is_a_warning() {
     let fixture = Fixture::git("clean");
     let manifest = fixture
