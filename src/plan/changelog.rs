@@ -58,8 +58,9 @@ pub fn edit(
         return Ok(None);
     }
     let cl = &file.parsed;
-    let at = |line: Option<usize>, message: String, help: &str| -> anyhow::Error {
-        Failure::usage(format!("{}: {message}", project.rel(&file.path)))
+    // A state `verify` reports as a finding is a failed check (exit 1) from bump too.
+    let at = |kind: Kind, line: Option<usize>, message: String, help: &str| -> anyhow::Error {
+        Failure::new(kind, format!("{}: {message}", project.rel(&file.path)))
             .at(&file.path, line)
             .help(help.to_string())
             .into()
@@ -68,6 +69,7 @@ pub fn edit(
     // a release would carry the confusion forward rather than settle it.
     if let Some((version, first, later)) = cl.duplicates().into_iter().next() {
         return Err(at(
+            Kind::Check(FindingId::ChangelogDuplicateSection),
             Some(later),
             format!("the changelog has two sections for {version} (lines {first} and {later})"),
             "merge them into one section, then bump again",
@@ -76,6 +78,7 @@ pub fn edit(
     // Two pending sections: which one is this release's is a guess we do not make.
     if let Some((first, second)) = cl.unreleased_twice() {
         return Err(at(
+            Kind::Check(FindingId::ChangelogDuplicateSection),
             Some(second),
             format!("the changelog has two Unreleased sections (lines {first} and {second})"),
             "merge them into one section, then bump again",
@@ -86,6 +89,7 @@ pub fn edit(
     let highest = std::cmp::max(&project.version, inputs.new);
     if let Some((ahead, section)) = cl.release_above(&highest.to_string()) {
         return Err(at(
+            Kind::Check(FindingId::ChangelogReleaseAhead),
             Some(section.line),
             format!(
                 "the changelog's newest section is for {ahead}, above the version in Cargo.toml ({}) and the new one ({})",
@@ -125,6 +129,7 @@ pub fn edit(
                     .since
                     .map_or("in the history".to_string(), |t| format!("since `{t}`"));
                 return Err(at(
+                    Kind::Usage,
                     cl.unreleased().map(|u| u.line),
                     format!("there are no commits {since} to write the changelog section from"),
                     "commit the changes first, or pass `--allow-empty-changelog` to write the heading alone",

@@ -609,7 +609,7 @@ const CASES: &[Case] = &[
             (
                 ALL,
                 Fail(
-                    2,
+                    1,
                     &["CHANGELOG.md:15", "two sections for 1.2.3 (lines 9 and 15)"],
                 ),
             ),
@@ -627,7 +627,7 @@ const CASES: &[Case] = &[
             (
                 ALL,
                 Fail(
-                    2,
+                    1,
                     &["CHANGELOG.md:13", "two sections for 1.2.4 (lines 9 and 13)"],
                 ),
             ),
@@ -708,7 +708,7 @@ const CASES: &[Case] = &[
             (
                 ALL,
                 Fail(
-                    2,
+                    1,
                     &["CHANGELOG.md:9", "two Unreleased sections (lines 3 and 9)"],
                 ),
             ),
@@ -726,7 +726,7 @@ const CASES: &[Case] = &[
             (
                 ALL,
                 Fail(
-                    2,
+                    1,
                     &[
                         "CHANGELOG.md:9",
                         "1.3.0",

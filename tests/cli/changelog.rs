@@ -235,7 +235,7 @@ fn two_unreleased_sections_are_refused() {
     let out = unchanged(
         &f,
         &[
-            (&["bump", "minor", "--dry-run"], 2),
+            (&["bump", "minor", "--dry-run"], 1),
             (&["bump", "minor", "--dry-run", "--changelog=none"], 0),
         ],
     );
