@@ -39,14 +39,20 @@ fn the_wheel_installs_a_working_cargo_subcommand() {
     let _ = std::fs::remove_dir_all(&work);
     let wheels = work.join("wheels");
 
-    // The same target dir and profile as `cargo test`: maturin finds the binary
-    // built already and only packs it (seconds, not a release build). Without the
-    // variables cargo sets for this test (`CARGO_PKG_NAME`, ...): build scripts such
-    // as ring's watch them, and their values would make cargo rebuild.
+    // Its own target folder: the tests of this binary run side by side, and a build in
+    // cargo's target folder would relink `CARGO_BIN_EXE_cargo-pyrelease` while other
+    // tests start it. Kept between runs (under CARGO_TARGET_TMPDIR), so only the first
+    // run compiles. Without the variables cargo sets for this test (`CARGO_PKG_NAME`,
+    // ...): build scripts such as ring's watch them, and their values would make cargo
+    // rebuild.
     let mut maturin = Command::new(tool("maturin"));
     maturin
         .args(["build", "--locked", "--out"])
         .arg(&wheels)
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("pip-install-target"),
+        )
         .current_dir(root);
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy();
@@ -60,20 +66,6 @@ fn the_wheel_installs_a_working_cargo_subcommand() {
         {
             maturin.env_remove(&*key);
         }
-    }
-    // The build shares cargo's target folder, so it reuses what `cargo test` compiled
-    // where the features agree (dev-dependencies can unify others in).
-    // With the features of this test run: the build writes the binary the other test
-    // binaries run (`CARGO_BIN_EXE_cargo-pyrelease`), which must keep its test hooks.
-    let features: Vec<&str> = [
-        (cfg!(feature = "test-hooks"), "test-hooks"),
-        (cfg!(feature = "tools"), "tools"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
-    if !features.is_empty() {
-        maturin.args(["--features", &features.join(",")]);
     }
     check(&mut maturin);
     let wheel = std::fs::read_dir(&wheels)
