@@ -163,7 +163,7 @@ impl Release<'_> {
             journal_path: self.journal_path,
         };
         if !args.no_gates {
-            local.gates(journal)?;
+            local.gates(journal, crates_side)?;
         }
         let names = if crates_side {
             build::release_crates(project)

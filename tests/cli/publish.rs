@@ -766,6 +766,61 @@ fn refusals_before_anything_is_published() {
     assert!(!never.stderr.contains("Yanked"), "{}", never.stderr);
 }
 
+/// A crate that configures its docs.rs build has that build as a gate of `publish`: a
+/// feature only `[package.metadata.docs.rs]` enables breaks the docs, and the release stops
+/// before anything is built or published; once fixed, the gate passes.
+#[test]
+#[cfg_attr(
+    not(feature = "tools"),
+    ignore = "needs maturin, uv, estuary and pypiserver: scripts/test.sh runs it"
+)]
+fn a_docs_rs_build_is_a_gate_of_publish() {
+    let _serial = support::e2e_serial();
+    let release = Release::new();
+    let f = &release.fixture;
+    let manifest = f.read("core/Cargo.toml");
+    f.write(
+        "core/Cargo.toml",
+        &format!("{manifest}\n[features]\nextra = []\n\n[package.metadata.docs.rs]\nfeatures = [\"extra\"]\n"),
+    );
+    let lib = f.read("core/src/lib.rs");
+    f.write(
+        "core/src/lib.rs",
+        &format!("{lib}\n/// Only with `extra`.\n#[cfg(feature = \"extra\")]\npub fn extra() -> Missing {{\n    todo!()\n}}\n"),
+    );
+    f.sh("git", &["commit", "-qam", "docs.rs features"]);
+    let broken = release.publish(&["--dry-run"]);
+    assert_eq!(broken.code, 1, "{}", broken.render(&f.root));
+    assert!(
+        broken.stderr.contains(
+            "the gate `docs.rs build of pyrelease-e2e-core` failed; nothing was published"
+        ),
+        "{}",
+        broken.stderr
+    );
+    assert!(broken.stderr.contains("Missing"), "{}", broken.stderr);
+    assert!(!broken.stderr.contains("Packaging"), "{}", broken.stderr);
+
+    f.write("core/src/lib.rs", &lib);
+    f.sh("git", &["commit", "-qam", "fixed"]);
+    let fixed = release.publish(&["--dry-run"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.render(&f.root));
+    assert!(
+        fixed
+            .stderr
+            .contains("Gate docs.rs build of pyrelease-e2e-core"),
+        "{}",
+        fixed.stderr
+    );
+    // Only the crate that configures it: the bindings crate has no docs.rs table.
+    assert!(
+        !fixed.stderr.contains("docs.rs build of pyrelease-e2e\n"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(release.crate_versions("pyrelease-e2e-core").is_empty());
+}
+
 /// A dry run, then a fix committed, then the release: the new commit's code on both
 /// registries. On the way: a project that commits no Cargo.lock is left as found by the
 /// dry run; missing Python credentials stop the release before any crate goes out;

@@ -2,6 +2,7 @@
 //! journal when it was built from this commit and these inputs) and checked.
 use std::path::{Path, PathBuf};
 
+use crate::checks::docs::DocsRs;
 use crate::error::Failure;
 use crate::exec::cmd::{Cmd, Kind};
 use crate::plan::commands as cmds;
@@ -26,30 +27,44 @@ impl Local<'_> {
         cmd.run(self.shell.verbosity() >= Verbosity::Verbose)
     }
 
-    /// Runs the gates not yet passed for this commit and inputs, recording each pass.
-    pub fn gates(&self, journal: &mut PublishRecord) -> anyhow::Result<()> {
+    /// Runs the gates not yet passed for this commit and inputs, recording each pass. When
+    /// crates go out, a crate that configures its docs.rs build (`[package.metadata.docs.rs]`)
+    /// has that build as a gate too: a release never leaves a failed docs.rs page behind.
+    pub fn gates(&self, journal: &mut PublishRecord, crates: bool) -> anyhow::Result<()> {
         let configured = self.project.config.gates.as_deref();
         let lines: Vec<&str> = match configured {
             Some(gates) => gates.iter().map(String::as_str).collect(),
             None => cmds::DEFAULT_GATES.to_vec(),
         };
+        let mut gates = Vec::new();
         for line in lines {
-            if journal.gates.iter().any(|g| g == line) {
-                self.shell
-                    .status("Gate", format!("{line}: passed for this commit"));
-                continue;
-            }
             let cmd = cmds::gate(&self.project.root, line).map_err(|why| {
                 let at = self.project.config.file.clone().unwrap_or_default();
                 Failure::usage(format!("the gate `{line}` cannot run: {why}")).at(at, None)
             })?;
-            self.run("Gate", line, &cmd).map_err(|err| {
+            gates.push((line.to_string(), cmd));
+        }
+        let documented = self
+            .project
+            .unit_members()
+            .filter(|m| crates && m.publish && m.package.metadata["docs"]["rs"].is_object());
+        for m in documented {
+            let cmd = DocsRs::of(&m.package.metadata).command(&self.project.root, &m.name);
+            gates.push((format!("docs.rs build of {}", m.name), cmd));
+        }
+        for (name, cmd) in gates {
+            if journal.gates.contains(&name) {
+                self.shell
+                    .status("Gate", format!("{name}: passed for this commit"));
+                continue;
+            }
+            self.run("Gate", &name, &cmd).map_err(|err| {
                 Failure::failed(format!(
-                    "the gate `{line}` failed; nothing was published\n{err:#}"
+                    "the gate `{name}` failed; nothing was published\n{err:#}"
                 ))
                 .help("fix it, or pass `--no-gates` if it runs elsewhere (a CI test job)")
             })?;
-            journal.gates.push(line.to_string());
+            journal.gates.push(name);
             journal.save(self.journal_path)?;
         }
         Ok(())
