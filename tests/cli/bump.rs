@@ -1101,7 +1101,6 @@ fn bad_date_is_refused() {
 
 /// The files of the plan, in the order the executor writes them (the order of
 /// the dry-run diff).
-#[cfg(feature = "test-hooks")]
 fn plan_order(fixture: &Fixture, args: &[&str]) -> Vec<String> {
     let mut all = args.to_vec();
     all.push("--dry-run");
@@ -1114,7 +1113,7 @@ fn plan_order(fixture: &Fixture, args: &[&str]) -> Vec<String> {
         .collect()
 }
 
-#[cfg(all(unix, feature = "test-hooks"))]
+#[cfg(unix)]
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -1126,7 +1125,10 @@ fn set_mode(path: &Path, mode: u32) {
 /// read-only while the first file is being replaced.)
 #[cfg(unix)]
 #[test]
-#[cfg(feature = "test-hooks")]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn a_failed_last_write_restores_every_other_file() {
     let fixture = Fixture::new("shape4-wsinh");
     let order = plan_order(&fixture, &["minor"]);
@@ -1152,7 +1154,10 @@ fn a_failed_last_write_restores_every_other_file() {
 /// Ctrl-C between two renames: the files already replaced are restored.
 #[cfg(unix)]
 #[test]
-#[cfg(feature = "test-hooks")]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn interrupt_during_the_writes_restores_every_file() {
     let fixture = Fixture::new("shape4-wsinh");
     let before = fixture.tree();

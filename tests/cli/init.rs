@@ -385,7 +385,10 @@ fn pins_are_the_table_and_the_script_lists_them() {
 /// removed again.
 #[cfg(unix)]
 #[test]
-#[cfg(feature = "test-hooks")]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn a_failed_write_removes_the_new_files() {
     use std::os::unix::fs::PermissionsExt as _;
     let fixture = Fixture::new("shape1-dynamic");

@@ -10,8 +10,9 @@
 //!   `verify`, and `--dry-run` refuse (their view would be wrong), and the next `bump`
 //!   or `sync` first restores every file from the journal; so a re-run of the same bump
 //!   gives exactly the release an uninterrupted one gives.
-// The write phase is paused by a test hook, compiled only with `--features test-hooks`.
-#![cfg(all(unix, feature = "test-hooks"))]
+// The write phase is paused by a test hook, compiled only with `--features test-hooks`:
+// without it the tests show as ignored.
+#![cfg(unix)]
 // Integration tests write fixtures and start servers and tools directly.
 #![allow(clippy::disallowed_methods)]
 
@@ -48,6 +49,10 @@ fn files_in_plan(old: &Tree, new: &Tree) -> usize {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn sigint_at_any_point_of_the_writes_restores_everything() {
     let (old, new) = reference();
     let total = files_in_plan(&old, &new);
@@ -73,6 +78,10 @@ fn sigint_at_any_point_of_the_writes_restores_everything() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn sigkill_at_any_point_leaves_whole_files_and_the_rerun_repairs_them() {
     let (old, new) = reference();
     let total = files_in_plan(&old, &new);
@@ -141,6 +150,10 @@ fn sigkill_at_any_point_leaves_whole_files_and_the_rerun_repairs_them() {
 /// `sync`, the command the refusals point at, also repairs: after it the tree is as
 /// before the killed bump (every spot already agrees with the old version).
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn sync_repairs_a_killed_bump() {
     let (old, _) = reference();
     let fixture = Fixture::new(FIXTURE);
@@ -160,6 +173,10 @@ fn sync_repairs_a_killed_bump() {
 /// journal says another run is writing, rather than taking it for a crash; the first
 /// finishes, and every file is at its new version.
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test hooks: cargo test --features test-hooks (scripts/test.sh runs it)"
+)]
 fn a_second_bump_while_one_writes_refuses_and_the_tree_stays_whole() {
     let (_, new) = reference();
     let fixture = Fixture::new(FIXTURE);
