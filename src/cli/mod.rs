@@ -367,6 +367,10 @@ pub struct SyncArgs {
     /// Print the diff of what would change, and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// First add the version spots `status --spots` finds in READMEs and docs to the
+    /// configuration as `version-files` entries, so `bump` moves them from then on
+    #[arg(long, conflicts_with = "check")]
+    pub spots: bool,
 }
 
 #[derive(Debug, Args)]

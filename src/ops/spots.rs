@@ -22,6 +22,30 @@ pub struct Spot {
 
 pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
     let project = Project::load(&global.load_options())?;
+    let spots = untracked(&project)?;
+    let semver = project.version.to_string();
+    if spots.is_empty() {
+        shell.status(
+            "Spots",
+            format!("no untracked version spot of {semver} in the README or docs"),
+        );
+        return Ok(0);
+    }
+    shell.status(
+        "Spots",
+        format!(
+            "{} version spot(s) of {semver} that `bump` does not move; paste this into {} to make it move them, or run `cargo pyrelease sync --spots`:",
+            spots.len(),
+            project.rel(&project.workspace.manifest)
+        ),
+    );
+    shell.out(entries(&project, &spots));
+    Ok(0)
+}
+
+/// The spots of the current version in the READMEs and docs that no `version-files`
+/// entry covers yet.
+pub fn untracked(project: &Project) -> anyhow::Result<Vec<Spot>> {
     let crates: Vec<&str> = project.unit_members().map(|m| m.name.as_str()).collect();
     let dists: Vec<String> = project
         .packages
@@ -47,34 +71,27 @@ pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
                 .filter(|s| !known(&s.search, s.spelling)),
         );
     }
-    if spots.is_empty() {
-        shell.status(
-            "Spots",
-            format!("no untracked version spot of {semver} in the README or docs"),
-        );
-        return Ok(0);
-    }
+    Ok(spots)
+}
+
+/// The `version-files` entries of `spots`, as TOML for the project's manifest.
+pub fn entries(project: &Project, spots: &[Spot]) -> String {
     let table = project.workspace.config_top(project.config.file.as_deref());
-    shell.status(
-        "Spots",
-        format!(
-            "{} version spot(s) of {semver} that `bump` does not move; paste this into {} to make it move them:",
-            spots.len(),
-            project.rel(&project.workspace.manifest)
-        ),
-    );
-    for spot in &spots {
-        shell.out(format!(
-            "# {}:{} ({})\n[[{table}.metadata.pyrelease.version-files]]\npath = {}\nsearch = {}\nspelling = \"{}\"\n",
-            spot.path,
-            spot.line,
-            spot.kind,
-            toml_string(&spot.path),
-            toml_string(&spot.search),
-            spot.spelling
-        ));
-    }
-    Ok(0)
+    spots
+        .iter()
+        .map(|spot| {
+            format!(
+                "# {}:{} ({})\n[[{table}.metadata.pyrelease.version-files]]\npath = {}\nsearch = {}\nspelling = \"{}\"\n",
+                spot.path,
+                spot.line,
+                spot.kind,
+                toml_string(&spot.path),
+                toml_string(&spot.search),
+                spot.spelling
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The spelling as `version-files` writes it.

@@ -1,5 +1,7 @@
 use crate::cli::{GlobalArgs, SyncArgs};
+use crate::error::Failure;
 use crate::exec::{Executor, Mode};
+use crate::plan::EditSet;
 use crate::project::Project;
 use crate::shell::Shell;
 
@@ -11,7 +13,10 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
         shell,
     )?;
     let project = Project::load(&global.load_options())?;
-    let plan = crate::plan::sync::plan(&project)?;
+    let mut plan = crate::plan::sync::plan(&project)?;
+    if args.spots {
+        plan.edits.extend(adopt_spots(&project, shell)?);
+    }
     let version = project.pep440.as_deref().unwrap_or_default();
     if plan.edits.is_empty() {
         shell.status("Fresh", format!("every version spot is at {version}"));
@@ -36,4 +41,54 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
         shell.warn("aborting sync due to dry run; nothing was changed");
     }
     Ok(0)
+}
+
+/// `sync --spots`: the `version-files` entries of the untracked spots, appended to the file
+/// that holds the configuration. They already hold the current version, so the sync
+/// itself changes nothing in them; from then on `bump` moves them.
+fn adopt_spots(project: &Project, shell: &Shell) -> anyhow::Result<Vec<crate::edit::FileEdit>> {
+    let spots = crate::ops::spots::untracked(project)?;
+    if spots.is_empty() {
+        shell.status("Spots", "no untracked version spot in the README or docs");
+        return Ok(Vec::new());
+    }
+    let file = project
+        .config
+        .file
+        .clone()
+        .unwrap_or_else(|| project.workspace.manifest.clone());
+    let table = project.workspace.config_top(project.config.file.as_deref());
+    let entries = crate::ops::spots::entries(project, &spots);
+    let mut edits = EditSet::new(&project.root);
+    edits.edit(&file, |text| {
+        // Entries are appended as `[[...version-files]]` tables: an inline
+        // `version-files = [...]` array cannot be extended that way.
+        let doc = crate::toml::parse_document(text.to_string())
+            .map_err(|e| Failure::from((file.as_path(), text, e)))?;
+        let inline = doc
+            .get(table)
+            .and_then(|t| t.get("metadata"))
+            .and_then(|t| t.get("pyrelease"))
+            .and_then(|t| t.get("version-files"))
+            .is_some_and(|item| !item.is_array_of_tables());
+        if inline {
+            return Err(Failure::usage(format!(
+                "`version-files` in `{}` is an inline array; the spots cannot be appended to it",
+                project.rel(&file)
+            ))
+            .at(&file, None)
+            .help("add the entries `cargo pyrelease status --spots` prints to the array by hand")
+            .into());
+        }
+        Ok(format!("{}\n\n{entries}", text.trim_end()))
+    })?;
+    shell.status(
+        "Spots",
+        format!(
+            "{} version spot(s) added to `{}` as version-files entries",
+            spots.len(),
+            project.rel(&file)
+        ),
+    );
+    Ok(edits.into_edits())
 }

@@ -421,7 +421,7 @@ fn docs_build_the_way_docs_rs_builds_them() {
 }
 
 /// `status --spots` finds the versions a README keeps, prints them as `version-files`
-/// entries, and once pasted, `bump` moves them.
+/// entries, `sync --spots` adds them, and `bump` moves them from then on.
 #[test]
 fn version_spots_are_found_and_then_moved() {
     let fixture = Fixture::git("clean");
@@ -457,9 +457,28 @@ fn version_spots_are_found_and_then_moved() {
         out.stdout
     );
 
-    // Accepted: pasted into Cargo.toml, they move with the version, and are found no more.
+    // Accepted with one command (`sync --spots`; its dry run shows the diff and changes
+    // nothing): they move with the version from then on, and are found no more.
     let manifest = fixture.read("Cargo.toml");
-    fixture.write("Cargo.toml", &format!("{manifest}\n{}", out.stdout));
+    let dry = fixture.run(&["sync", "--spots", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.render(&fixture.root));
+    assert!(
+        dry.stdout
+            .contains("+[[package.metadata.pyrelease.version-files]]"),
+        "{}",
+        dry.render(&fixture.root)
+    );
+    assert_eq!(fixture.read("Cargo.toml"), manifest);
+    let accept = fixture.run(&["sync", "--spots"]);
+    assert_eq!(accept.code, 0, "{}", accept.render(&fixture.root));
+    assert!(
+        fixture
+            .read("Cargo.toml")
+            .trim_end()
+            .ends_with(out.stdout.trim_end()),
+        "{}",
+        fixture.read("Cargo.toml")
+    );
     fixture.sh("git", &["commit", "-qam", "track the spots"]);
     let again = fixture.run(&["status", "--spots"]);
     assert!(
