@@ -381,17 +381,7 @@ fn breaking_changes_are_caught_leveled_and_communicated() {
 #[test]
 fn docs_build_the_way_docs_rs_builds_them() {
     let fixture = Fixture::git("clean");
-    let manifest = fixture.read("Cargo.toml");
-    fixture.write(
-        "Cargo.toml",
-        &format!("{manifest}\n[features]\nextra = []\n\n[package.metadata.docs.rs]\nfeatures = [\"extra\"]\n"),
-    );
-    let lib = fixture.read("src/lib.rs");
-    fixture.write(
-        "src/lib.rs",
-        &format!("{lib}\n/// Only with `extra`.\n#[cfg(feature = \"extra\")]\npub fn extra() -> Missing {{\n    todo!()\n}}\n"),
-    );
-    fixture.sh("git", &["commit", "-qam", "docs.rs features"]);
+    let lib = fixture.break_docs_rs_build("");
     let out = fixture.run(&["verify", "--offline", "--docs"]);
     assert_eq!(out.code, 1, "{}", out.render(&fixture.root));
     assert!(

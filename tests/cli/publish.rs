@@ -778,17 +778,7 @@ fn a_docs_rs_build_is_a_gate_of_publish() {
     let _serial = support::e2e_serial();
     let release = Release::new();
     let f = &release.fixture;
-    let manifest = f.read("core/Cargo.toml");
-    f.write(
-        "core/Cargo.toml",
-        &format!("{manifest}\n[features]\nextra = []\n\n[package.metadata.docs.rs]\nfeatures = [\"extra\"]\n"),
-    );
-    let lib = f.read("core/src/lib.rs");
-    f.write(
-        "core/src/lib.rs",
-        &format!("{lib}\n/// Only with `extra`.\n#[cfg(feature = \"extra\")]\npub fn extra() -> Missing {{\n    todo!()\n}}\n"),
-    );
-    f.sh("git", &["commit", "-qam", "docs.rs features"]);
+    let lib = f.break_docs_rs_build("core");
     let broken = release.publish(&["--dry-run"]);
     assert_eq!(broken.code, 1, "{}", broken.render(&f.root));
     assert!(

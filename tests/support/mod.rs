@@ -129,6 +129,31 @@ impl Fixture {
         self.root.join(rel)
     }
 
+    /// Breaks the docs of the crate at `crate_dir` the way only docs.rs sees: a feature
+    /// that `[package.metadata.docs.rs]` enables adds an item naming a missing type. Returns
+    /// the library's text before, to restore it.
+    pub fn break_docs_rs_build(&self, crate_dir: &str) -> String {
+        let at = |file: &str| {
+            if crate_dir.is_empty() {
+                file.to_string()
+            } else {
+                format!("{crate_dir}/{file}")
+            }
+        };
+        let manifest = self.read(&at("Cargo.toml"));
+        self.write(
+            &at("Cargo.toml"),
+            &format!("{manifest}\n[features]\nextra = []\n\n[package.metadata.docs.rs]\nfeatures = [\"extra\"]\n"),
+        );
+        let lib = self.read(&at("src/lib.rs"));
+        self.write(
+            &at("src/lib.rs"),
+            &format!("{lib}\n/// Only with `extra`.\n#[cfg(feature = \"extra\")]\npub fn extra() -> Missing {{\n    todo!()\n}}\n"),
+        );
+        self.sh("git", &["commit", "-qam", "docs.rs features"]);
+        lib
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap()
     }
