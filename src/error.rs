@@ -176,14 +176,59 @@ impl From<crate::version::VersionError> for Failure {
     }
 }
 
-pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
-
-/// The exit code for an error that ended the program.
-pub fn exit_code(err: &anyhow::Error) -> i32 {
-    err.downcast_ref::<Failure>()
-        .map_or(Exit::Failed, Failure::exit)
-        .code()
+/// A command that ran and failed.
+#[derive(Debug)]
+pub struct CmdError {
+    pub command: String,
+    pub status: Option<i32>,
+    pub stderr: String,
 }
+
+impl fmt::Display for CmdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self
+            .status
+            .map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
+        write!(f, "`{}` failed with {status}", self.command)?;
+        let stderr = self.stderr.trim();
+        if !stderr.is_empty() {
+            write!(f, "\n--- stderr\n{stderr}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CmdError {}
+
+/// A command that failed is a failed step (exit 1), said with its command line and
+/// what it printed on stderr.
+impl From<CmdError> for Failure {
+    fn from(err: CmdError) -> Self {
+        Self::failed(err.to_string())
+    }
+}
+
+/// Whatever ended a command, as the one shape the user sees. An error that is not
+/// one of ours is a step that failed (exit 1), said with its causes.
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        let err = match err.downcast::<Failure>() {
+            Ok(failure) => return failure,
+            Err(err) => err,
+        };
+        let err = match err.downcast::<CmdError>() {
+            Ok(cmd) => return cmd.into(),
+            Err(err) => err,
+        };
+        let mut message = err.to_string();
+        for cause in err.chain().skip(1) {
+            message.push_str(&format!("\n\nCaused by:\n  {cause}"));
+        }
+        Self::failed(message)
+    }
+}
+
+pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
 
 /// 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {

@@ -44,10 +44,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
     let shell = cli.global.shell();
     exec::install_interrupt_handler();
     match ops::dispatch(&cli, &shell) {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(err) => {
-            shell.error(&err);
-            error::exit_code(&err)
+            let failure = error::Failure::from(err);
+            shell.error(&failure);
+            failure.exit().code()
         }
     }
 }

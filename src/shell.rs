@@ -114,28 +114,8 @@ impl Shell {
     }
 
     /// Errors are printed even with `-q`: the exit code alone does not say what to fix.
-    pub fn error(&self, err: &anyhow::Error) {
-        let out = match err.downcast_ref::<Failure>() {
-            Some(failure) => failure.render(self.color),
-            None => {
-                let message = err.to_string();
-                let report = crate::diag::Report {
-                    error: true,
-                    id: None,
-                    message: &message,
-                    file: None,
-                    line: None,
-                    source: None,
-                    help: None,
-                };
-                let mut out = crate::diag::render(&report, self.color);
-                for cause in err.chain().skip(1) {
-                    out.push_str(&format!("\n\nCaused by:\n  {cause}"));
-                }
-                out
-            }
-        };
-        emit(&out);
+    pub fn error(&self, failure: &Failure) {
+        emit(&failure.render(self.color));
     }
 
     /// Whether what goes to stderr is colored.

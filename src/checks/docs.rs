@@ -78,7 +78,7 @@ fn check(project: &Project, m: &Member, shell: &Shell, f: &mut Findings<'_>) {
     shell.status("Documenting", format!("{} as docs.rs does", m.name));
     if let Err(err) = cmd.read() {
         let why = err
-            .downcast_ref::<crate::exec::cmd::CmdError>()
+            .downcast_ref::<crate::error::CmdError>()
             .map_or_else(|| err.to_string(), |e| tail(&e.stderr, 12));
         f.error(
             FindingId::DocsBuildFailed,

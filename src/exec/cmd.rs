@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 
+use crate::error::CmdError;
 use crate::redact::redact;
 
 /// Whether running the command changes anything outside the machine or the tree.
@@ -25,30 +26,6 @@ pub struct Cmd {
     env: Vec<(OsString, OsString)>,
     pub kind: Kind,
 }
-
-/// A command that ran and failed.
-#[derive(Debug)]
-pub struct CmdError {
-    pub command: String,
-    pub status: Option<i32>,
-    pub stderr: String,
-}
-
-impl fmt::Display for CmdError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let status = self
-            .status
-            .map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
-        write!(f, "`{}` failed with {status}", self.command)?;
-        let stderr = self.stderr.trim();
-        if !stderr.is_empty() {
-            write!(f, "\n--- stderr\n{stderr}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CmdError {}
 
 /// What a finished command printed; `code` is `None` when a signal ended it.
 #[derive(Debug)]

@@ -1,6 +1,6 @@
 use crate::cli::{BumpArgs, GlobalArgs};
 use crate::diag::FindingId;
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 use crate::exec::cmd::{Cmd, Kind};
 use crate::exec::{Executor, Mode};
 use crate::plan::bump::BumpRequest;
@@ -9,7 +9,7 @@ use crate::project::Project;
 use crate::shell::Shell;
 use crate::version::{Level, Target};
 
-pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Result<Exit> {
     let mut request = request(args)?;
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::undo::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
@@ -110,7 +110,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
     } else {
         shell.out(format!("{} {} -> {}", project.name(), bump.old, bump.new));
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// The files and folders git ignores under `root` (a library's Cargo.lock, `target/`):

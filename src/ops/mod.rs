@@ -13,10 +13,11 @@ pub mod verify;
 pub mod yank;
 
 use crate::cli::{Cli, Command};
+use crate::error::Exit;
 use crate::shell::Shell;
 
-/// Runs the command and returns its exit code (errors are returned, not printed).
-pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<i32> {
+/// Runs the command and returns how it ended (errors are returned, not printed).
+pub fn dispatch(cli: &Cli, shell: &Shell) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Status(args) => status::run(&cli.global, args, shell),
         Command::Sync(args) => sync::run(&cli.global, args, shell),

@@ -1,10 +1,10 @@
 use crate::cli::{GlobalArgs, NotesArgs, NotesFormat, NotesTemplate};
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 use crate::project::Project;
 use crate::render::notes::Release;
 use crate::shell::Shell;
 
-pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let NotesArgs {
         version,
@@ -71,7 +71,7 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
             shell.out(serde_json::to_string_pretty(&json)?);
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// `1.2.0`, `v1.2.0` or the configured tag (`py-v1.2.0`).

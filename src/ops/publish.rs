@@ -17,7 +17,7 @@ mod stopped;
 use std::path::Path;
 
 use crate::cli::{GlobalArgs, Only, PublishArgs};
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 use crate::exec::{Executor, Mode};
 use crate::plan::publish::{self as plan, Build, Step};
 use crate::project::Project;
@@ -26,7 +26,7 @@ use crate::registry::{Targets, normalize_python_name as normalize};
 use crate::release_record::PublishRecord;
 use crate::shell::Shell;
 
-pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
@@ -112,7 +112,7 @@ impl Release<'_> {
         (crates_side, python_side): (bool, bool),
         journal: &mut PublishRecord,
         planned: &mut Option<Vec<Step>>,
-    ) -> anyhow::Result<i32> {
+    ) -> anyhow::Result<Exit> {
         let project = self.project;
         let (git, head) = self.verify(crates_side, python_side)?;
         let commit = head.commit.clone();
@@ -260,7 +260,7 @@ impl Release<'_> {
                 "Published",
                 format!("{} {}: nothing left to do", project.name(), project.version),
             );
-            return Ok(0);
+            return Ok(Exit::Ok);
         }
         if self.targets.is_pypi() {
             self.pypi_window(&steps, &listing)?;
@@ -283,7 +283,7 @@ impl Release<'_> {
             shell: self.shell,
         }
         .release(&steps, &mut hooks, &subject, &journal_shown)?;
-        Ok(0)
+        Ok(Exit::Ok)
     }
 
     /// The changelog section of this version and the registry pages, as `notes` writes

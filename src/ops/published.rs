@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs, StatusArgs};
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 use crate::project::Project;
 use crate::registry::Targets;
 use crate::release_record::{Kind, PublishRecord};
@@ -51,7 +51,7 @@ struct PackageLive {
     page: Option<String>,
 }
 
-pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<Exit> {
     if global.offline {
         return Err(Failure::usage(
             "`status --published` asks the registries, and `--offline` asks none",
@@ -159,7 +159,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
         Format::Json => shell.out(serde_json::to_string_pretty(&report)?),
         Format::Human => render(&report, args.downloads, shell),
     }
-    Ok(if live { 0 } else { 1 })
+    Ok(if live { Exit::Ok } else { Exit::Failed })
 }
 
 /// What a yanked release means for `status --published` and `publish` alike.

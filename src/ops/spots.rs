@@ -1,6 +1,7 @@
 //! `status --spots`: the version spots people keep in READMEs and docs (dependency
 //! snippets, `pip install NAME==V`, docs.rs and PyPI version links, badges), found and
 //! printed as `version-files` entries to paste, so `bump` moves them from then on.
+use crate::error::Exit;
 use std::path::{Path, PathBuf};
 
 use crate::cli::GlobalArgs;
@@ -20,7 +21,7 @@ pub struct Spot {
     pub kind: &'static str,
 }
 
-pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<Exit> {
     let project = Project::load(&global.load_options())?;
     let spots = untracked(&project)?;
     let semver = project.version.to_string();
@@ -29,7 +30,7 @@ pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
             "Spots",
             format!("no untracked version spot of {semver} in the README or docs"),
         );
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     shell.status(
         "Spots",
@@ -40,7 +41,7 @@ pub fn run(global: &GlobalArgs, shell: &Shell) -> anyhow::Result<i32> {
         ),
     );
     shell.out(entries(&project, &spots));
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// The spots of the current version in the READMEs and docs that no `version-files`

@@ -1,4 +1,5 @@
 //! `status`: the model as a report, for people and for scripts.
+use crate::error::Exit;
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs, StatusArgs};
@@ -341,7 +342,7 @@ impl Report {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     if args.published {
         return super::published::run(global, args, shell);
@@ -356,5 +357,5 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, shell: &Shell) -> anyhow::Res
         Format::Json => shell.out(serde_json::to_string_pretty(&report)?),
         Format::Human => report.render(shell),
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

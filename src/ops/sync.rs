@@ -1,11 +1,11 @@
 use crate::cli::{GlobalArgs, SyncArgs};
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 use crate::exec::{Executor, Mode};
 use crate::plan::EditSet;
 use crate::project::Project;
 use crate::shell::Shell;
 
-pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::lock::hold(global.manifest_path.as_deref(), shell)?;
     crate::exec::undo::recover(
         global.manifest_path.as_deref(),
@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
     let version = project.pep440.as_deref().unwrap_or_default();
     if plan.edits.is_empty() {
         shell.status("Fresh", format!("every version spot is at {version}"));
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     if args.check {
         for edit in &plan.edits {
@@ -33,14 +33,14 @@ pub fn run(global: &GlobalArgs, args: &SyncArgs, shell: &Shell) -> anyhow::Resul
             plan.edits.len(),
             project.version
         ));
-        return Ok(crate::error::Exit::Failed.code());
+        return Ok(Exit::Failed);
     }
     let mode = Mode::of(args.dry_run);
     Executor { mode, shell }.apply(&plan)?;
     if args.dry_run {
         shell.warn("aborting sync due to dry run; nothing was changed");
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// `sync --spots`: the `version-files` entries of the untracked spots, appended to the file

@@ -18,7 +18,7 @@ struct Report<'a> {
     findings: &'a [Finding],
 }
 
-pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let (project, early) =
         Project::load_beside(&global.load_options(), crate::project::git::status)?;
@@ -99,7 +99,7 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             project.name(),
             project.version
         ));
-        Ok(Exit::Failed.code())
+        Ok(Exit::Failed)
     } else {
         shell.status(
             "Verified",
@@ -109,6 +109,6 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
                 project.version
             ),
         );
-        Ok(Exit::Ok.code())
+        Ok(Exit::Ok)
     }
 }

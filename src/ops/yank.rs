@@ -1,7 +1,7 @@
 //! `yank VERSION`: the way back from a release. Crates are yanked (`cargo yank`); PyPI has
 //! no API for yanking, so the page where it is done is printed; `--tag` deletes the tag.
 use crate::cli::{GlobalArgs, YankArgs};
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 use crate::exec::cmd::Cmd;
 use crate::exec::{Executor, Mode};
 use crate::plan::commands as plan;
@@ -9,7 +9,7 @@ use crate::project::Project;
 use crate::registry::Targets;
 use crate::shell::Shell;
 
-pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Result<i32> {
+pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Result<Exit> {
     crate::exec::undo::recover(global.manifest_path.as_deref(), false, shell)?;
     let project = Project::load(&global.load_options())?;
     let version = semver::Version::parse(args.release.trim_start_matches('v')).map_err(|err| {
@@ -124,5 +124,5 @@ pub fn run(global: &GlobalArgs, args: &YankArgs, shell: &Shell) -> anyhow::Resul
             }
         ),
     );
-    Ok(0)
+    Ok(Exit::Ok)
 }

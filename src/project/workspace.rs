@@ -10,8 +10,9 @@ use toml_edit::{Document, TableLike};
 use super::config::table_at;
 use super::prefetch::Prefetch;
 use super::pyproject::parse_toml;
+use crate::error::CmdError;
 use crate::error::{Failure, line_of};
-use crate::exec::cmd::{Cmd, CmdError, Kind};
+use crate::exec::cmd::{Cmd, Kind};
 
 #[derive(Debug, Clone)]
 pub struct Member {
