@@ -169,7 +169,7 @@ pub fn toml_version(data: &[u8]) {
             }
         }
         4 => {
-            if let Ok(out) = set_lock_versions(text, &crates, &old, &new) {
+            if let Ok(Some(out)) = set_lock_versions(text, &crates, &old, &new) {
                 parses(&out);
             }
         }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::diag::FindingId;
 
 /// Exit codes, as documented in the README: CI scripts branch on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered by weight: a run that meets several ends with the heaviest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     Ok = 0,
     /// A check failed, or a step failed before anything irreversible happened.
@@ -31,7 +32,8 @@ impl Exit {
 pub enum Kind {
     /// The project is in a state a `verify` finding names (a dirty tree, a tag that
     /// exists, an empty changelog section): a failed check, whichever command meets it,
-    /// shown with the finding's id.
+    /// shown with the finding's id; bad input when the finding is (a file no command
+    /// can read).
     Check(FindingId),
     /// A step failed before anything irreversible happened.
     Step,
@@ -45,6 +47,7 @@ impl Kind {
     /// The one table of exit codes.
     pub fn exit(self) -> Exit {
         match self {
+            Kind::Check(id) if id.is_bad_input() => Exit::Usage,
             Kind::Check(_) | Kind::Step => Exit::Failed,
             Kind::Usage => Exit::Usage,
             Kind::Partial => Exit::Partial,

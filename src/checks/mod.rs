@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use crate::diag::FindingId;
+use crate::error::{Failure, Kind};
 use crate::project::Project;
 use crate::project::git::{GitState, Head};
 
@@ -144,6 +145,34 @@ impl Findings<'_> {
         help: impl Into<String>,
     ) {
         self.add(id, Severity::Warning, at, message, help);
+    }
+
+    /// What `sync` or `bump` would refuse, as a finding with the same words: the id the
+    /// failure names, else bad input in the file it names (exit 2, as they exit).
+    pub fn failure(&mut self, failure: &Failure) {
+        let id = match failure.kind {
+            Kind::Check(id) => id,
+            _ => FindingId::FileInvalid,
+        };
+        let at = failure
+            .location
+            .as_ref()
+            .map(|l| (l.file.as_path(), l.line));
+        let help = failure
+            .help
+            .clone()
+            .unwrap_or_else(|| "fix the file: the commands that edit it refuse it as it is".into());
+        self.error(id, at, failure.message.clone(), help);
+    }
+}
+
+/// How a run with these error findings ends: bad input (2) when one of them is (no
+/// command can work with that file), else a failed check (1).
+pub fn failed<'a>(errors: impl IntoIterator<Item = &'a Finding>) -> Kind {
+    if errors.into_iter().any(|f| f.id.is_bad_input()) {
+        Kind::Usage
+    } else {
+        Kind::Step
     }
 }
 

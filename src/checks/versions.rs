@@ -3,7 +3,7 @@ use super::FindingId;
 use std::collections::BTreeSet;
 
 use super::Findings;
-use crate::error::{Failure, line_of};
+use crate::error::Failure;
 use crate::project::Project;
 use crate::project::pyproject::PyVersion;
 
@@ -52,30 +52,7 @@ pub fn check(project: &Project, f: &mut Findings<'_>) {
 fn spots(project: &Project, f: &mut Findings<'_>) {
     let plan = match crate::plan::sync::plan(project) {
         Ok(plan) => plan,
-        Err(err) => {
-            let (at, help) = match err.downcast_ref::<Failure>() {
-                Some(failure) => (
-                    failure
-                        .location
-                        .as_ref()
-                        .map(|l| (l.file.as_path(), l.line)),
-                    failure.help.clone().unwrap_or_default(),
-                ),
-                None => (None, String::new()),
-            };
-            let id = match at.and_then(|(file, _)| file.file_name()) {
-                Some(name) if name == "uv.lock" => FindingId::UvLockStale,
-                Some(name) if name == "pyproject.toml" => FindingId::PyprojectVersionMismatch,
-                _ => FindingId::VersionFileStale,
-            };
-            let help = if help.is_empty() {
-                "fix the file, then run `cargo pyrelease sync`".to_string()
-            } else {
-                help
-            };
-            f.error(id, at, format!("{err}"), help);
-            return;
-        }
+        Err(err) => return f.failure(&Failure::from(err)),
     };
     let fix = "run `cargo pyrelease sync`";
     for edit in &plan.edits {
@@ -138,62 +115,32 @@ fn cargo_lock(project: &Project, f: &mut Findings<'_>) {
         // A library need not commit one.
         return;
     }
-    let text = match crate::exec::fs::read_text(&path) {
-        Ok(text) => text,
-        Err(err) => {
-            let line = err
-                .downcast_ref::<crate::error::Failure>()
-                .and_then(|e| e.location.as_ref()?.line);
+    // Read and checked as `bump` reads it, so both say the same of a lock cargo refuses.
+    let read = crate::exec::fs::read_text(&path).and_then(|text| {
+        crate::toml::lock_entries(&text).map_err(|e| Failure::from((path.as_path(), e)).into())
+    });
+    let lock = match read {
+        Ok(lock) => lock,
+        Err(err) => return f.failure(&Failure::from(err)),
+    };
+    for name in released_names(project) {
+        let entries: Vec<_> = lock.iter().filter(|e| e.local && e.name == name).collect();
+        if entries.is_empty() {
             f.error(
                 FindingId::CargoLockStale,
-                Some((&path, line)),
-                format!("Cargo.lock cannot be read: {err}"),
-                "regenerate it with `cargo generate-lockfile`",
+                Some((&path, None)),
+                format!("Cargo.lock has no entry for `{name}`: a `--locked` build refuses it"),
+                "run `cargo update --workspace --offline` (or any cargo build) and commit Cargo.lock",
             );
-            return;
         }
-    };
-    let doc = match crate::toml::parse_document(text.as_str()) {
-        Ok(doc) => doc,
-        Err(err) => {
+        for entry in entries
+            .into_iter()
+            .filter(|e| e.version != project.version.to_string())
+        {
             f.error(
                 FindingId::CargoLockStale,
-                Some((&path, err.span.map(|s| line_of(&text, s.start)))),
-                format!("Cargo.lock is not valid TOML: {}", err.message),
-                "regenerate it with `cargo generate-lockfile`",
-            );
-            return;
-        }
-    };
-    if let Some(err) = crate::toml::lock_duplicate(&doc) {
-        f.error(
-            FindingId::CargoLockStale,
-            Some((&path, err.line)),
-            err.message,
-            "keep one entry, or regenerate Cargo.lock with `cargo generate-lockfile`",
-        );
-    }
-    let released = released_names(project);
-    let Some(packages) = doc.get("package").and_then(|p| p.as_array_of_tables()) else {
-        return;
-    };
-    for package in packages {
-        let name = package
-            .get("name")
-            .and_then(|n| n.as_str())
-            .unwrap_or_default();
-        if !released.contains(name) || package.contains_key("source") {
-            continue;
-        }
-        let Some(item) = package.get("version") else {
-            continue;
-        };
-        let version = item.as_str().unwrap_or_default();
-        if version != project.version.to_string() {
-            f.error(
-                FindingId::CargoLockStale,
-                Some((&path, item.span().map(|s| line_of(&text, s.start)))),
-                format!("Cargo.lock records `{name}` {version}, but its version is {}", project.version),
+                Some((&path, Some(entry.line))),
+                format!("Cargo.lock records `{name}` {}, but its version is {}", entry.version, project.version),
                 "run `cargo update --workspace --offline` (or any cargo build) and commit Cargo.lock",
             );
         }

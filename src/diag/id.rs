@@ -22,6 +22,14 @@ use strum::{EnumMessage as _, IntoEnumIterator as _};
 )]
 #[strum(serialize_all = "kebab-case")]
 pub enum FindingId {
+    #[strum(
+        message = "a file the release edits cannot be read as what it must be (not UTF-8, not TOML, a value of the wrong type, an entry twice): exit 2, as every command that reads it"
+    )]
+    FileInvalid,
+    #[strum(
+        message = "a `version-files` entry names no file, or its pattern does not match exactly once: exit 2, as every command that reads it"
+    )]
+    ConfigInvalid,
     #[strum(message = "Cargo's version has no faithful PEP 440 spelling")]
     VersionNotPep440,
     #[strum(message = "the version is a placeholder (0.0.0, 999.0.0)")]
@@ -146,6 +154,13 @@ impl FindingId {
     /// What the id means, in one line (the README's table).
     pub fn description(self) -> &'static str {
         self.get_message().unwrap_or_default()
+    }
+
+    /// Whether the finding is bad input (exit 2) rather than a failed check (exit 1): a
+    /// file or setting no command can work with, which `bump` and `sync` refuse as they
+    /// meet it. `allow` cannot take these.
+    pub fn is_bad_input(self) -> bool {
+        matches!(self, Self::FileInvalid | Self::ConfigInvalid)
     }
 
     pub fn all() -> impl Iterator<Item = FindingId> {

@@ -99,7 +99,8 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, shell: &Shell) -> anyhow::Res
             project.name(),
             project.version
         ));
-        Ok(Exit::Failed)
+        let errors = findings.iter().filter(|f| f.severity == Severity::Error);
+        Ok(checks::failed(errors).exit())
     } else {
         shell.status(
             "Verified",

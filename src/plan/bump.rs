@@ -132,8 +132,21 @@ pub fn plan(
     let lock = ws.root.join("Cargo.lock");
     if lock.is_file() {
         edits.edit(&lock, |t| {
+            let names: Vec<String> = released.iter().map(|c| format!("`{c}`")).collect();
             tomledit::set_lock_versions(t, &released, old, &new)
-                .map_err(|e| Failure::from((&lock, e)).into())
+                .map_err(|e| Failure::from((&lock, e)))?
+                .ok_or_else(|| {
+                    Failure::check(
+                        FindingId::CargoLockStale,
+                        format!(
+                            "Cargo.lock has no entry for {} at {old}",
+                            names.join(" or ")
+                        ),
+                    )
+                    .at(&lock, None)
+                    .help("run `cargo update --workspace --offline` (or any cargo build), commit Cargo.lock, then bump")
+                    .into()
+                })
         })?;
     }
 

@@ -182,8 +182,10 @@ fn as_semver(version: &str) -> Option<semver::Version> {
 /// A splice refusal, with the ways on.
 fn refused(project: &Project, file: &ChangelogFile, e: ChangelogError) -> anyhow::Error {
     let (kind, line, help) = match &e {
+        // Nothing to become the new version's section: what `verify` names for a version
+        // without one.
         ChangelogError::NoUnreleased => (
-            Kind::Usage,
+            Kind::Check(FindingId::ChangelogNoSection),
             None,
             "or pass `--changelog=commits` to write the section from the commits since the last release",
         ),
@@ -193,8 +195,9 @@ fn refused(project: &Project, file: &ChangelogFile, e: ChangelogError) -> anyhow
             Some(*line),
             "or pass `--changelog=commits` to fill it from the commits since the last release, or `--allow-empty-changelog` to release without notes",
         ),
+        // A section for a version above Cargo's: `verify`'s release-ahead.
         ChangelogError::AlreadyReleased { line, .. } => (
-            Kind::Usage,
+            Kind::Check(FindingId::ChangelogReleaseAhead),
             Some(*line),
             "or pass `--changelog=none` to leave the changelog as it is",
         ),

@@ -3,6 +3,7 @@
 //! `bump` writes the new one.
 use std::collections::BTreeSet;
 
+use crate::diag::FindingId;
 use crate::edit::pattern;
 use crate::error::Failure;
 use crate::plan::EditSet;
@@ -36,7 +37,7 @@ pub fn python_spots(
             && current > writing
         {
             let member = project.primary();
-            return Err(Failure::usage(format!(
+            return Err(Failure::check(FindingId::PyprojectVersionMismatch, format!(
                 "`{}` says {value}, above the version {} being written from `{}` ({}): the Python package would go backwards",
                 project.rel(&package.path),
                 new.pep440,
@@ -89,10 +90,10 @@ pub fn python_spots(
         let path = project.root.join(&file.path);
         let config_file = project.config.file.as_deref().unwrap_or(&project.root);
         if !path.is_file() {
-            return Err(Failure::usage(format!(
-                "the version file `{}` does not exist",
-                file.path.display()
-            ))
+            return Err(Failure::check(
+                FindingId::ConfigInvalid,
+                format!("the version file `{}` does not exist", file.path.display()),
+            )
             .at(config_file, Some(file.line))
             .help("`version-files` paths are relative to the workspace root")
             .into());
@@ -108,10 +109,13 @@ pub fn python_spots(
                 }
             };
             moved.map_err(|msg| {
-                Failure::usage(format!("version file `{}`: {msg}", file.path.display()))
-                    .at(config_file, Some(file.line))
-                    .help("fix the `search` pattern so it matches the version exactly once")
-                    .into()
+                Failure::check(
+                    FindingId::ConfigInvalid,
+                    format!("version file `{}`: {msg}", file.path.display()),
+                )
+                .at(config_file, Some(file.line))
+                .help("fix the `search` pattern so it matches the version exactly once")
+                .into()
             })
         })?;
     }

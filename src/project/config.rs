@@ -284,7 +284,7 @@ fn parse(
             .into_inner()
             .into_iter()
             .map(|id| {
-                crate::diag::FindingId::parse(id.get_ref()).map_err(|hint| {
+                let parsed = crate::diag::FindingId::parse(id.get_ref()).map_err(|hint| {
                     err(
                         id.span(),
                         format!(
@@ -293,7 +293,16 @@ fn parse(
                         ),
                     )
                     .help(hint)
-                })
+                })?;
+                // Every other command refuses such a file; verify must not pass it.
+                if parsed.is_bad_input() {
+                    return Err(err(
+                        id.span(),
+                        format!("`allow` lists `{parsed}`, which cannot be allowed: no command can work with the file it names"),
+                    )
+                    .help("fix the file or the setting the finding names, and remove it from `allow`"));
+                }
+                Ok(parsed)
             })
             .collect::<Result<_, _>>()?;
     }

@@ -18,6 +18,7 @@
 
 pub mod config_block;
 mod document;
+mod lock;
 mod requirements;
 mod version;
 
@@ -27,10 +28,11 @@ use std::path::Path;
 use crate::error::{Failure, line_of};
 
 pub use document::{SyntaxError, parse_document};
+pub use lock::{LockEntry, lock_entries};
 pub use requirements::{by_name, set_python_pins, update_parsed_requirements, update_requirements};
 pub use version::{
-    lock_duplicate, set_lock_versions, set_package_version, set_pyproject_version,
-    set_uv_lock_version, set_workspace_version,
+    set_lock_versions, set_package_version, set_pyproject_version, set_uv_lock_version,
+    set_workspace_version,
 };
 
 /// Why an edit could not be made. `Display` is the message alone: the caller knows the file and

@@ -4,11 +4,11 @@
 use std::collections::BTreeSet;
 
 use semver::Version;
-use toml_edit::{Document, Item};
+use toml_edit::Item;
 
 use super::EditError;
 use super::document::{
-    apply, key_line, line_of, parse, replace_if_different, requote, string_value, table_like,
+    apply, key_line, parse, replace_if_different, requote, string_value, table_like,
 };
 
 /// Sets `[package].version` of a Cargo manifest.
@@ -80,32 +80,9 @@ pub fn set_workspace_version(manifest: &str, new: &str) -> Result<String, EditEr
     Ok(replace_if_different(manifest, value, new))
 }
 
-/// A package listed twice in a Cargo.lock (same name, version and source): cargo never
-/// writes that (a bad merge does), and which entry would count is anyone's guess. The
-/// message names both lines; the second one is where the problem is reported.
-pub fn lock_duplicate<S: AsRef<str>>(doc: &Document<S>) -> Option<EditError> {
-    let text = doc.raw();
-    let packages = doc.get("package").and_then(Item::as_array_of_tables)?;
-    let mut seen = std::collections::BTreeMap::new();
-    for package in packages {
-        let field = |key: &str| package.get(key).and_then(Item::as_str).unwrap_or_default();
-        let Some(at) = package.get("name").and_then(Item::span) else {
-            continue;
-        };
-        let line = line_of(text, at.start);
-        let (name, version) = (field("name"), field("version"));
-        if let Some(first) = seen.insert((name, version, field("source")), line) {
-            return Some(EditError::new(
-                format!("Cargo.lock lists `{name}` {version} twice (lines {first} and {line})"),
-                Some(line),
-            ));
-        }
-    }
-    None
-}
-
 /// Sets the version of the local (`source`-less) `[[package]]` entries of `crates` that are at
 /// `old` in a Cargo.lock, and the `"name old"` references to them in `dependencies` arrays.
+/// `None` when there is no such entry: the lock is stale, which is the caller's to say.
 ///
 /// Packages with a `source` come from a registry or git and are never the ones being released,
 /// even when they share a name and version. Cargo writes a reference as `"name"` when the lock
@@ -117,52 +94,29 @@ pub fn set_lock_versions(
     crates: &BTreeSet<String>,
     old: &Version,
     new: &Version,
-) -> Result<String, EditError> {
+) -> Result<Option<String>, EditError> {
     let doc = parse(lock)?;
-    if let Some(err) = lock_duplicate(&doc) {
-        return Err(EditError::new(
-            format!(
-                "{}; remove one entry, or regenerate it with `cargo generate-lockfile`",
-                err.message
-            ),
-            err.line,
-        ));
+    let mut splices = Vec::new();
+    let mut found = BTreeSet::new();
+    for entry in super::lock::entries_of(&doc)? {
+        if !crates.contains(&entry.name) || !entry.local {
+            continue;
+        }
+        if Version::parse(&entry.version).ok().as_ref() == Some(old) {
+            splices.push((
+                entry.span.clone(),
+                requote(&lock[entry.span], &new.to_string()),
+            ));
+            found.insert(entry.name);
+        }
+    }
+    if found.is_empty() {
+        return Ok(None);
     }
     let packages = doc
         .as_table()
         .get("package")
         .and_then(Item::as_array_of_tables);
-    let mut splices = Vec::new();
-    let mut found = BTreeSet::new();
-    for package in packages.into_iter().flat_map(|p| p.iter()) {
-        let Some(name) = package.get("name").and_then(Item::as_str) else {
-            continue;
-        };
-        if !crates.contains(name) || package.contains_key("source") {
-            continue;
-        }
-        let Some(version) = package.get("version") else {
-            continue;
-        };
-        let (Some(raw), Some(span)) = (version.as_str(), version.span()) else {
-            continue;
-        };
-        if Version::parse(raw).ok().as_ref() == Some(old) {
-            splices.push((span.clone(), requote(&lock[span], &new.to_string())));
-            found.insert(name);
-        }
-    }
-    if found.is_empty() {
-        let names: Vec<String> = crates.iter().map(|c| format!("`{c}`")).collect();
-        return Err(EditError::new(
-            format!(
-                "no local package {} at version {old} in Cargo.lock; \
-                 run `cargo update --workspace` to bring it up to date, then try again",
-                names.join(" or ")
-            ),
-            None,
-        ));
-    }
     for package in packages.into_iter().flat_map(|p| p.iter()) {
         let Some(deps) = package.get("dependencies").and_then(Item::as_array) else {
             continue;
@@ -181,7 +135,7 @@ pub fn set_lock_versions(
             }
         }
     }
-    Ok(apply(lock, splices))
+    Ok(Some(apply(lock, splices)))
 }
 
 /// Sets `[project].version` of a pyproject.toml to `new_pep440`.
@@ -513,7 +467,7 @@ checksum = "1111111111111111111111111111111111111111111111111111111111111111"
         );
         let out = set_lock_versions(LOCK, &set(&["foo", "foo-macros"]), &v("0.3.1"), &v("0.4.0"))
             .unwrap();
-        assert_eq!(out, expected);
+        assert_eq!(out.as_deref(), Some(expected.as_str()));
         let out = set_lock_versions(
             &crlf(LOCK),
             &set(&["foo", "foo-macros"]),
@@ -521,20 +475,17 @@ checksum = "1111111111111111111111111111111111111111111111111111111111111111"
             &v("0.4.0"),
         )
         .unwrap();
-        assert_eq!(out, crlf(&expected));
+        assert_eq!(out, Some(crlf(&expected)));
     }
 
     #[test]
-    fn lock_without_the_crates_is_an_error() {
+    fn a_lock_without_the_crates_is_stale() {
         // `serde` is at the old version but comes from a registry: not a local package.
-        let err =
-            set_lock_versions(LOCK, &set(&["serde", "bar"]), &v("0.3.1"), &v("0.4.0")).unwrap_err();
-        assert_eq!(
-            err.message,
-            "no local package `bar` or `serde` at version 0.3.1 in Cargo.lock; \
-             run `cargo update --workspace` to bring it up to date, then try again"
-        );
-        assert!(set_lock_versions(LOCK, &set(&["foo"]), &v("0.3.0"), &v("0.4.0")).is_err());
+        let none = |crates: &[&str], old: &str| {
+            set_lock_versions(LOCK, &set(crates), &v(old), &v("0.4.0")).unwrap()
+        };
+        assert_eq!(none(&["serde", "bar"], "0.3.1"), None);
+        assert_eq!(none(&["foo"], "0.3.0"), None);
     }
 
     // --- set_pyproject_version -----------------------------------------------------------

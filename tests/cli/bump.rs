@@ -1073,12 +1073,14 @@ fn stale_cargo_lock_is_refused() {
             &lock.replace("version = \"0.2.0\"", "version = \"0.1.9\""),
         );
     };
-    refused(
+    // The state `verify` names `cargo-lock-stale`: a failed check (1) from both.
+    refused_with(
+        1,
         "stale-cargo-lock",
         "shape4-wsinh",
         stale,
         &["minor"],
-        "cargo update --workspace",
+        "error[cargo-lock-stale]",
     );
 }
 

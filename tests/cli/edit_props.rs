@@ -332,7 +332,8 @@ proptest! {
         let old = semver::Version::parse(&old).unwrap();
         let new_v = semver::Version::parse(&new).unwrap();
         let out = set_lock_versions(&input, &crates, &old, &new_v)
-            .map_err(|e| TestCaseError::fail(e.message))?;
+            .map_err(|e| TestCaseError::fail(e.message))?
+            .ok_or_else(|| TestCaseError::fail("no released entry found"))?;
         prop_assert_eq!(&out, &file.render(Some(&new)));
         parses(&out)?;
     }

@@ -101,6 +101,26 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "file-invalid",
+        fixture: "clean",
+        args: &[],
+        breaks: |f| edit(f, "Cargo.lock", "version = \"0.3.1\"", "version = 31"),
+    },
+    Case {
+        id: "config-invalid",
+        fixture: "clean",
+        args: &[],
+        breaks: |f| {
+            edit(
+                f,
+                "Cargo.toml",
+                "[lib]",
+                "[[package.metadata.pyrelease.version-files]]\npath = \"VERSION.txt\"\nsearch = \"version {version}\"\n\n[lib]",
+            );
+            f.write("VERSION.txt", "no version here\n");
+        },
+    },
+    Case {
         id: "cargo-lock-stale",
         fixture: "clean",
         args: &[],

@@ -50,12 +50,15 @@ impl Release<'_> {
         for finding in &errors {
             finding.print(self.shell);
         }
-        Err(Failure::failed(format!(
-            "{} {} is not ready to release: {}; nothing was built or published",
-            project.name(),
-            project.version,
-            crate::diag::count(errors.len(), "error")
-        ))
+        Err(Failure::new(
+            checks::failed(errors.iter().copied()),
+            format!(
+                "{} {} is not ready to release: {}; nothing was built or published",
+                project.name(),
+                project.version,
+                crate::diag::count(errors.len(), "error")
+            ),
+        )
         .help("fix them and run again; `cargo pyrelease verify` shows the same findings")
         .into())
     }
