@@ -252,6 +252,14 @@ pub struct PublishArgs {
     pub yes: bool,
 }
 
+impl PublishArgs {
+    /// The executor's mode: `--dry-run` is read here, the request's edge, and nowhere
+    /// below (the release's steps are the same in both modes).
+    pub fn mode(&self) -> crate::exec::Mode {
+        crate::exec::Mode::of(self.dry_run)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct YankArgs {
     /// The version to take back, as in Cargo.toml (e.g. 1.4.0)

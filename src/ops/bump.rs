@@ -99,11 +99,7 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         let (old, new, pep) = (&bump.old, &bump.new, &bump.pep440);
         shell.status("Bumping", format!("{name} {old} -> {new} (PEP 440: {pep})"));
     }
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Execute
-    };
+    let mode = Mode::of(args.dry_run);
     Executor { mode, shell }.apply(&bump.plan)?;
     if args.dry_run {
         shell.warn("aborting bump due to dry run; nothing was changed");

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use crate::cli::{GlobalArgs, Only, PublishArgs};
 use crate::error::{Exit, Failure};
-use crate::exec::{Executor, Mode};
+use crate::exec::Executor;
 use crate::plan::publish::{self as plan, Build, Step};
 use crate::project::Project;
 use crate::project::config::Uploader;
@@ -269,7 +269,7 @@ impl Release<'_> {
         if self.targets.registry.is_none() {
             self.new_crate_limit(&steps, &listing);
         }
-        let mode = Mode::of(args.dry_run);
+        let mode = args.mode();
         let mut hooks = hooks::Record {
             journal,
             path: self.journal_path,
