@@ -15,6 +15,17 @@ fn ids(fixture: &Fixture, extra: &[&str]) -> (i32, BTreeSet<String>) {
     (out.code, support::finding_ids(&out.stdout))
 }
 
+/// A `version-files` entry for `VERSION.txt` (pattern `version {version}`), holding `text`.
+fn version_file(f: &Fixture, text: &str) {
+    edit(
+        f,
+        "Cargo.toml",
+        "[lib]",
+        "[[package.metadata.pyrelease.version-files]]\npath = \"VERSION.txt\"\nsearch = \"version {version}\"\n\n[lib]",
+    );
+    f.write("VERSION.txt", text);
+}
+
 fn edit(f: &Fixture, file: &str, from: &str, to: &str) {
     let text = f.read(file);
     assert!(text.contains(from), "`{from}` not in {file}");
@@ -90,15 +101,7 @@ const CASES: &[Case] = &[
         id: "version-file-stale",
         fixture: "clean",
         args: &[],
-        breaks: |f| {
-            edit(
-                f,
-                "Cargo.toml",
-                "[lib]",
-                "[[package.metadata.pyrelease.version-files]]\npath = \"VERSION.txt\"\nsearch = \"version {version}\"\n\n[lib]",
-            );
-            f.write("VERSION.txt", "version 0.3.0\n");
-        },
+        breaks: |f| version_file(f, "version 0.3.0\n"),
     },
     Case {
         id: "file-invalid",
@@ -110,15 +113,7 @@ const CASES: &[Case] = &[
         id: "config-invalid",
         fixture: "clean",
         args: &[],
-        breaks: |f| {
-            edit(
-                f,
-                "Cargo.toml",
-                "[lib]",
-                "[[package.metadata.pyrelease.version-files]]\npath = \"VERSION.txt\"\nsearch = \"version {version}\"\n\n[lib]",
-            );
-            f.write("VERSION.txt", "no version here\n");
-        },
+        breaks: |f| version_file(f, "no version here\n"),
     },
     Case {
         id: "cargo-lock-stale",
