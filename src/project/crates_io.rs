@@ -21,8 +21,9 @@ pub struct OffCratesIo {
 
 /// Why a crate of the release that nobody said to publish is kept off crates.io, or `None`
 /// when it is (or may be) published: `publish` written in its manifest (`true` or a
-/// registry list), listed in `crates`, or a manifest crates.io would take. A manifest
-/// crates.io refuses was never published as it is, so this needs no registry. `bindings`:
+/// registry list), listed in `crates`, or a manifest crates.io would take for a crate a
+/// Rust user can use. A manifest crates.io refuses was never published as it is, and a
+/// `cdylib` alone is of no use there, so this needs no registry. `bindings`:
 /// the crate is built by a maturin package (most go to PyPI only).
 pub fn off_crates_io(
     member: &Member,
@@ -44,7 +45,8 @@ pub fn off_crates_io(
     }
     let p = &member.package;
     let mut why = Vec::new();
-    let unversioned: Vec<&str> = p
+    // A name once: a crate can be a dependency and a build dependency, or one per target.
+    let unversioned: std::collections::BTreeSet<&str> = p
         .dependencies
         .iter()
         .filter(|d| {
@@ -74,18 +76,57 @@ pub fn off_crates_io(
     if p.keywords.len() > 5 {
         why.push(format!("{} keywords (at most 5)", p.keywords.len()));
     }
-    if why.is_empty() {
+    let (reason, fix) = if !why.is_empty() {
+        (
+            format!(
+                "{}crates.io would refuse its manifest: {}",
+                if bindings { "built for PyPI, and " } else { "" },
+                why.join(", ")
+            ),
+            " (and fix what crates.io refuses)",
+        )
+    } else if extension_only(p) {
+        // Every cdylib-only crate of the survey (granian, orjson, rpds-py, safetensors,
+        // tokenizers, watchfiles ...) is absent from crates.io, complete manifest or not.
+        (
+            format!(
+                "{}a `cdylib` only (`crate-type = [\"cdylib\"]`, no binary): no Rust crate can depend on it",
+                if bindings { "built for PyPI as " } else { "" },
+            ),
+            "",
+        )
+    } else {
         return None;
-    }
+    };
     Some(OffCratesIo {
         name: member.name.clone(),
-        reason: format!(
-            "{}crates.io would refuse its manifest: {}",
-            if bindings { "built for PyPI, and " } else { "" },
-            why.join(", ")
-        ),
+        reason,
         help: format!(
-            "to publish it to crates.io too, write `publish = true` in `[package]` of `{manifest_shown}` (and fix what crates.io refuses); `publish = false` says it is PyPI-only and silences this"
+            "to publish it to crates.io too, write `publish = true` in `[package]` of `{manifest_shown}`{fix}; `publish = false` says it is PyPI-only and silences this"
         ),
     })
+}
+
+/// Whether the crate offers nothing on crates.io: its library is built only as a
+/// C ABI library (`cdylib`, `staticlib`: a Python extension) and it has no binary to
+/// `cargo install`. Examples, tests, benches and build scripts do not count.
+fn extension_only(p: &cargo_metadata::Package) -> bool {
+    use cargo_metadata::{CrateType, TargetKind};
+    let mut types = p
+        .targets
+        .iter()
+        .filter(|t| {
+            !t.kind.iter().any(|k| {
+                matches!(
+                    k,
+                    TargetKind::Example
+                        | TargetKind::Test
+                        | TargetKind::Bench
+                        | TargetKind::CustomBuild
+                )
+            })
+        })
+        .flat_map(|t| &t.crate_types)
+        .peekable();
+    types.peek().is_some() && types.all(|t| matches!(t, CrateType::CDyLib | CrateType::StaticLib))
 }

@@ -62,6 +62,7 @@ corpus! {
     orjson_too_many_keywords => "orjson",
     watchfiles_crate_named_apart => "watchfiles",
     rpds_calendar_version_without_license => "rpds",
+    granian_complete_manifest_but_a_cdylib_only => "granian",
     datafusion_python_example_package_beside => "datafusion-python",
     delta_rs_bindings_on_their_own_line => "delta-rs",
     lancedb_publish_false_bindings => "lancedb",
