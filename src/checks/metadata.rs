@@ -35,6 +35,22 @@ pub fn check_crates(project: &Project, f: &mut Findings<'_>) {
                 "add an SPDX expression, e.g. `license = \"MIT OR Apache-2.0\"`",
             );
         }
+        // crates.io refuses it at upload, when the crates before it are out already.
+        if let Some(license) = &p.license
+            && let Some(why) = crate::project::crates_io::license_refused(license)
+        {
+            let line = m
+                .text
+                .lines()
+                .position(|l| l.trim_start().starts_with("license") && l.contains(license.as_str()))
+                .map(|i| i + 1);
+            f.error(
+                FindingId::CrateLicense,
+                Some((m.manifest.as_path(), line.or(at.and_then(|(_, l)| l)))),
+                format!("`{name}` has `license = \"{license}\"`, which crates.io refuses: not an SPDX expression ({why})"),
+                "write SPDX identifiers (https://spdx.org/licenses/), e.g. `BSD-3-Clause` or `MIT OR Apache-2.0`; for a license SPDX does not list, `license-file = \"LICENSE\"`",
+            );
+        }
         if p.repository.is_none() && p.homepage.is_none() && p.documentation.is_none() {
             f.warn(
                 FindingId::CrateLinks,

@@ -80,7 +80,9 @@ pub enum FindingId {
     GitBehind,
     #[strum(message = "a crate to publish has no description")]
     CrateDescription,
-    #[strum(message = "a crate to publish has no license or license-file")]
+    #[strum(
+        message = "a crate to publish has no license or license-file, or a `license` crates.io refuses (not an SPDX expression)"
+    )]
     CrateLicense,
     #[strum(message = "no repository, homepage or documentation")]
     CrateLinks,

@@ -70,6 +70,11 @@ pub fn off_crates_io(
     if p.license.is_none() && p.license_file.is_none() {
         why.push("no `license`".to_string());
     }
+    if let Some(refused) = p.license.as_deref().and_then(license_refused) {
+        why.push(format!(
+            "a `license` that is not an SPDX expression ({refused})"
+        ));
+    }
     if p.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
         why.push("no `description`".to_string());
     }
@@ -129,4 +134,54 @@ fn extension_only(p: &cargo_metadata::Package) -> bool {
         .flat_map(|t| &t.crate_types)
         .peekable();
     types.peek().is_some() && types.all(|t| matches!(t, CrateType::CDyLib | CrateType::StaticLib))
+}
+
+/// Why crates.io refuses a `license`, or `None` when it takes it: an SPDX expression of
+/// listed identifiers, parsed as crates.io parses it (`/` for `OR`, `GPL-2.0+`, deprecated
+/// identifiers allowed; no made-up or imprecise names such as `BSD License`).
+pub fn license_refused(license: &str) -> Option<String> {
+    const CRATES_IO: spdx::ParseMode = spdx::ParseMode {
+        allow_slash_as_or_operator: true,
+        allow_imprecise_license_names: false,
+        allow_postfix_plus_on_gpl: true,
+        allow_deprecated: true,
+        allow_unknown: false,
+    };
+    let err = spdx::Expression::parse_mode(license, CRATES_IO).err()?;
+    let term = license.get(err.span.clone()).unwrap_or_default();
+    Some(if term.is_empty() {
+        err.reason.to_string()
+    } else {
+        format!("`{term}`: {}", err.reason)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::license_refused;
+
+    #[test]
+    fn licenses_as_crates_io_reads_them() {
+        for taken in [
+            "MIT",
+            "MIT OR Apache-2.0",
+            "MIT/Apache-2.0",
+            "Apache-2.0 WITH LLVM-exception",
+            "GPL-3.0+",
+            "GPL-3.0",
+            "(MIT OR Apache-2.0) AND BSD-3-Clause",
+            "LicenseRef-Proprietary",
+        ] {
+            assert_eq!(license_refused(taken), None, "{taken}");
+        }
+        for (refused, says) in [
+            ("BSD License (BSD)", "`BSD`"),
+            ("Apache 2.0", "`Apache`"),
+            ("MIT + Apache-2.0", "`+`"),
+            ("", ""),
+        ] {
+            let why = license_refused(refused).unwrap_or_else(|| panic!("{refused} taken"));
+            assert!(why.contains(says), "{refused}: {why}");
+        }
+    }
 }

@@ -669,3 +669,31 @@ fn an_empty_changelog_section_exits_1_from_bump_and_verify() {
     commit(&fixture);
     same_code_from_bump_and_verify(&fixture, &["patch"], "changelog-section-empty");
 }
+
+/// crates.io refuses a `license` that is not an SPDX expression at upload, when the
+/// crates before it may be out already: `verify` says so first, at its line.
+#[test]
+fn a_license_crates_io_refuses_is_an_error_at_its_line() {
+    let fixture = Fixture::git("clean");
+    edit(
+        &fixture,
+        "Cargo.toml",
+        "license = \"MIT\"",
+        "license = \"BSD License (BSD)\"",
+    );
+    for_crates_io(&fixture);
+    commit(&fixture);
+    let out = fixture.run(&["verify", "--offline"]);
+    let text = out.render(&fixture.root);
+    assert_eq!(out.code, 1, "{text}");
+    for says in [
+        "error[crate-license]",
+        "Cargo.toml:9",
+        "`license = \"BSD License (BSD)\"`, which crates.io refuses",
+        "`BSD`: unknown term",
+    ] {
+        assert!(text.contains(says), "no `{says}` in:\n{text}");
+    }
+    let (_, ids) = ids(&fixture, &[]);
+    assert_eq!(ids, BTreeSet::from(["crate-license".to_string()]));
+}
