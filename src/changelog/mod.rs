@@ -40,6 +40,14 @@ pub const CANDIDATES: &[&str] = &[
     "docs/changelog.md",
 ];
 
+/// What to do about a section above Cargo's version (`changelog-release-ahead`), said the
+/// same by `verify` and `bump`; `config_table` is where `changelog` is set.
+pub fn ahead_help(ahead: &str, config_table: &str) -> String {
+    format!(
+        "if {ahead} was released, set that version in Cargo.toml (`cargo pyrelease bump {ahead}`); otherwise rename the section to `[Unreleased]`; if the file is another line's changelog (the Rust core's), name this package's own with `changelog = \"path\"` in `{config_table}`, or write `changelog = false`"
+    )
+}
+
 /// The first of [`CANDIDATES`] in the first of `dirs` that has one: callers list the
 /// folders nearest the package first, so a Python package's own `py-foo/CHANGELOG.md` wins
 /// over the Rust core's at the root.

@@ -1,15 +1,19 @@
 //! The changelog has a dated, non-empty section for the version being released.
 use super::{Context, FindingId, Findings};
 use crate::project::Project;
+use crate::project::config::ChangelogSetting;
 
 pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
     let Some(changelog) = &project.changelog else {
+        if project.config.changelog == ChangelogSetting::None {
+            return;
+        }
         f.warn(
             FindingId::ChangelogMissing,
             None,
             "no changelog found (looked for CHANGELOG.md, HISTORY.md, CHANGES.md, docs/release-notes.md)",
             format!(
-                "create CHANGELOG.md with an `## [Unreleased]` section, or set `changelog = \"path\"` in `{}`",
+                "create CHANGELOG.md with an `## [Unreleased]` section, or set `changelog = \"path\"` in `{}` (`changelog = false` if the package keeps none)",
                 project.config_table()
             ),
         );
@@ -83,7 +87,7 @@ pub fn check(project: &Project, ctx: &Context, f: &mut Findings<'_>) {
             format!(
                 "the changelog's newest section is for {ahead}, above the version in Cargo.toml ({version})"
             ),
-            format!("if {ahead} was released, set it in Cargo.toml (`cargo pyrelease bump {ahead}`); otherwise rename the section to `[Unreleased]`"),
+            crate::changelog::ahead_help(ahead, &project.config_table()),
         );
     }
     let tag = project.tag();

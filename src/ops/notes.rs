@@ -20,9 +20,13 @@ pub fn run(global: &GlobalArgs, args: &NotesArgs, shell: &Shell) -> anyhow::Resu
         .map_err(|e| Failure::from(e).context(format!("`{version}` has no PEP 440 spelling")))?
         .to_string();
     let changelog = project.changelog.as_ref().ok_or_else(|| {
-        Failure::usage(
-            "no changelog found: the notes come from the changelog's section of the version",
-        )
+        let why = match project.config.changelog {
+            crate::project::config::ChangelogSetting::None => "`changelog = false`",
+            _ => "no changelog found",
+        };
+        Failure::usage(format!(
+            "{why}: the notes come from the changelog's section of the version"
+        ))
         .help(format!(
             "add a CHANGELOG.md, or name yours with `changelog = \"PATH\"` in `{}`",
             project.config_table()

@@ -3,6 +3,7 @@ use crate::error::Exit;
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs, StatusArgs};
+use crate::project::config::ChangelogSetting;
 use crate::project::pyproject::PyVersion;
 use crate::project::{Project, VersionSource};
 use crate::registry::{Targets, redact_url};
@@ -19,6 +20,9 @@ pub struct Report {
     pub left_out: Vec<LeftOut>,
     pub skipped_pyprojects: Vec<SkippedReport>,
     pub changelog: Option<ChangelogReport>,
+    /// `changelog = false`: none is kept, so none is missing.
+    #[serde(skip)]
+    pub changelog_off: bool,
     pub tag: String,
     pub registries: RegistriesReport,
     pub notes: Vec<String>,
@@ -217,6 +221,7 @@ impl Report {
                 upload_url: targets.upload_url().ok().map(redact_url),
             },
             notes: project.notes.clone(),
+            changelog_off: project.config.changelog == ChangelogSetting::None,
         }
     }
 
@@ -321,6 +326,10 @@ impl Report {
                     c.file
                 ));
             }
+            None if self.changelog_off => shell.out(format!(
+                "{} none (`changelog = false`)",
+                shell.bold("Changelog")
+            )),
             None => shell.out(format!("{} none found", shell.bold("Changelog"))),
         }
         shell.out(format!("{} {}", shell.bold("Tag"), self.tag));

@@ -95,9 +95,7 @@ pub fn edit(
                 "the changelog's newest section is for {ahead}, above the version in Cargo.toml ({}) and the new one ({})",
                 project.version, inputs.new
             ),
-            &format!(
-                "if {ahead} was released, set that version in Cargo.toml (`cargo pyrelease bump {ahead}`); otherwise rename the section to `[Unreleased]`"
-            ),
+            &crate::changelog::ahead_help(ahead, &project.config_table()),
         ));
     }
     let gathered = prerelease_entries(cl, inputs.new);

@@ -36,7 +36,7 @@ pub struct Config {
     pub pyprojects: Option<Vec<PathBuf>>,
     pub crates: Option<Vec<String>>,
     pub tag_prefix: String,
-    pub changelog: Option<PathBuf>,
+    pub changelog: ChangelogSetting,
     pub version_files: Vec<VersionFile>,
     /// `verify` finding ids that are not reported.
     pub allow: Vec<crate::diag::FindingId>,
@@ -56,6 +56,52 @@ pub struct Config {
     pub gates: Option<Vec<String>>,
     /// The line of each key in [`Config::file`], for errors about its value.
     pub lines: std::collections::BTreeMap<String, usize>,
+}
+
+/// `changelog`: where the release notes are, or that this package keeps none (its
+/// repository's changelog is another line's: the Rust core's, at another version).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ChangelogSetting {
+    /// Not set: the nearest CHANGELOG.md (or HISTORY.md, ...) to the package.
+    #[default]
+    Find,
+    /// `changelog = "path"`, relative to the workspace root.
+    Path(PathBuf),
+    /// `changelog = false`: no changelog is read, checked or written.
+    None,
+}
+
+impl ChangelogSetting {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Self::Path(path) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangelogSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ChangelogSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path, or `false` for no changelog")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ChangelogSetting::Path(PathBuf::from(v)))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                if v {
+                    return Err(E::custom(
+                        "`true` is not a changelog: write its path, or `false` for none",
+                    ));
+                }
+                Ok(ChangelogSetting::None)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl Config {
@@ -80,7 +126,7 @@ impl Default for Config {
             pyprojects: None,
             crates: None,
             tag_prefix: "v".to_string(),
-            changelog: None,
+            changelog: ChangelogSetting::Find,
             version_files: Vec::new(),
             allow: Vec::new(),
             allow_branch: Vec::new(),
@@ -190,7 +236,7 @@ struct Raw {
     pyprojects: Option<Spanned<Vec<PathBuf>>>,
     crates: Option<Spanned<Vec<String>>>,
     tag_prefix: Option<Spanned<String>>,
-    changelog: Option<Spanned<PathBuf>>,
+    changelog: Option<Spanned<ChangelogSetting>>,
     #[serde(default)]
     version_files: Vec<RawVersionFile>,
     allow: Option<Spanned<Vec<Spanned<String>>>>,
@@ -269,7 +315,7 @@ fn parse(
     if let Some(prefix) = value!(tag_prefix, "tag-prefix") {
         config.tag_prefix = prefix;
     }
-    config.changelog = value!(changelog, "changelog");
+    config.changelog = value!(changelog, "changelog").unwrap_or_default();
     config.allow_branch = value!(allow_branch, "allow-branch").unwrap_or_default();
     config.crates_index = value!(crates_index, "crates-index");
     config.index_url = value!(index_url, "index-url");

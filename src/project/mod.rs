@@ -16,7 +16,7 @@ pub mod workspace;
 
 use std::path::{Path, PathBuf};
 
-use self::config::Config;
+use self::config::{ChangelogSetting, Config};
 use self::prefetch::Prefetch;
 use self::pyproject::{PyProject, PyVersion, SkipKind, Skipped};
 use self::unit::{check_authority, crate_name_of, member_of, release_unit};
@@ -554,7 +554,8 @@ fn find_changelog(
     crate_manifest: &Path,
 ) -> anyhow::Result<Option<ChangelogFile>> {
     let path = match &config.changelog {
-        Some(rel) => {
+        ChangelogSetting::None => None,
+        ChangelogSetting::Path(rel) => {
             let path = root.join(rel);
             if !path.is_file() {
                 return Err(Failure::usage(format!(
@@ -572,7 +573,7 @@ fn find_changelog(
         }
         // Nearest the package first: a Python package's own `py-foo/CHANGELOG.md` wins
         // over the Rust core's at the root.
-        None => crate::changelog::locate(
+        ChangelogSetting::Find => crate::changelog::locate(
             [package.path.parent(), crate_manifest.parent(), Some(root)]
                 .into_iter()
                 .flatten(),

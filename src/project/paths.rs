@@ -59,7 +59,7 @@ pub fn check_config(config: &Config, root: &Path) -> Result<(), Failure> {
     for p in config.pyprojects.iter().flatten() {
         inside(&top, root, p).map_err(|why| fail(why, config.line("pyprojects")))?;
     }
-    if let Some(changelog) = &config.changelog {
+    if let Some(changelog) = config.changelog.path() {
         inside(&top, root, changelog).map_err(|why| fail(why, config.line("changelog")))?;
     }
     for vf in &config.version_files {

@@ -506,6 +506,20 @@ const CASES: &[Case] = &[
         )],
     ),
     case(
+        "config-changelog-true",
+        &[(
+            ALL,
+            Fail(
+                2,
+                &[
+                    "Cargo.toml:20",
+                    "`true` is not a changelog",
+                    "`false` for none",
+                ],
+            ),
+        )],
+    ),
+    case(
         "config-version-file-no-placeholder",
         &[(ALL, Fail(2, &["Cargo.toml:15", "has no `{version}`"]))],
     ),

@@ -246,3 +246,49 @@ fn two_unreleased_sections_are_refused() {
     );
     assert!(out.contains("--> CHANGELOG.md:11"), "{out}");
 }
+
+/// The repository's changelog is another line's (the Rust core's at 0.58, the bindings at
+/// 0.47 in `bindings/python`, found from the top as opendal's are): `verify` and `bump`
+/// say so and name `changelog = false`, which then keeps the file out of the release.
+#[test]
+fn another_lines_changelog_is_left_out_with_changelog_false() {
+    let f = git_fixture("other-line");
+    let mut text = unchanged(
+        &f,
+        &[
+            (&["verify", "--offline"], 1),
+            (&["bump", "minor", "--dry-run"], 1),
+        ],
+    );
+    assert!(text.contains("changelog-release-ahead"), "{text}");
+    assert!(text.contains("`changelog = false`"), "{text}");
+    let manifest = f.read("bindings/python/Cargo.toml");
+    f.write(
+        "bindings/python/Cargo.toml",
+        &format!("{manifest}\n[package.metadata.pyrelease]\nchangelog = false\n"),
+    );
+    f.sh("git", &["commit", "-qam", "no changelog of its own"]);
+    let before = f.read("CHANGELOG.md");
+    text.push_str(&script(
+        &f,
+        &[
+            (&["status"], 0),
+            (&["verify", "--offline"], 0),
+            (&["bump", "minor"], 0),
+        ],
+    ));
+    assert!(
+        text.contains("Changelog none (`changelog = false`)"),
+        "{text}"
+    );
+    assert_eq!(
+        f.read("CHANGELOG.md"),
+        before,
+        "the core's changelog was edited"
+    );
+    assert!(
+        f.read("bindings/python/Cargo.toml")
+            .contains("version = \"0.48.0\"")
+    );
+    snapshot("changelog/other-line.txt", &text);
+}
