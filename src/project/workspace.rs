@@ -156,17 +156,36 @@ pub fn metadata(manifest: &Path) -> anyhow::Result<cargo_metadata::Metadata> {
                 crate::exec::fs::read_text(manifest).expect_err("checked above")
             }
             // cargo's own message already names the file and line.
-            Ok(cmd) => anyhow::Error::new(
-                Failure::usage(format!(
-                    "cargo could not read the workspace of `{}`:\n{}",
-                    manifest.display(),
-                    cmd.stderr.trim().trim_start_matches("error: ")
-                ))
-                .help("fix the manifest; `cargo metadata` shows the same error"),
-            ),
+            Ok(cmd) => {
+                let (said, help) = metadata_failure(&cmd.stderr);
+                anyhow::Error::new(
+                    Failure::usage(format!(
+                        "cargo could not read the workspace of `{}`:\n{said}",
+                        manifest.display(),
+                    ))
+                    .help(help),
+                )
+            }
             Err(other) => other,
         })?;
     Ok(serde_json::from_str(&out)?)
+}
+
+/// What `cargo metadata` said when it failed, and what to do. rustup answers for cargo
+/// when the project pins a toolchain (rust-toolchain.toml) this machine lacks: then
+/// nothing is wrong with the manifest. rustup's backtrace (`RUST_BACKTRACE=1`) is cut.
+fn metadata_failure(stderr: &str) -> (String, &'static str) {
+    let said = stderr.trim().trim_start_matches("error: ");
+    let help = if said.contains("toolchain") && said.contains("is not installed") {
+        "install the toolchain the project pins (its rust-toolchain.toml): `rustup toolchain install`, run in the project"
+    } else {
+        "fix the manifest; `cargo metadata` shows the same error"
+    };
+    let said: Vec<&str> = said
+        .lines()
+        .take_while(|l| !l.contains("Stack backtrace:"))
+        .collect();
+    (said.join("\n").trim_end().to_string(), help)
 }
 
 /// The workspace cargo describes, with each member's manifest taken from
@@ -248,4 +267,25 @@ pub fn from_metadata(
         ws.root_doc = Some(read(&root_manifest)?);
     }
     Ok(ws)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metadata_failure;
+
+    #[test]
+    fn a_missing_pinned_toolchain_is_not_a_manifest_error() {
+        let rustup = "error: toolchain '1.90.0-x86_64-unknown-linux-gnu' is not installed\nhelp: run `rustup toolchain install` to install it\n\nStack backtrace:\n   0: anyhow::error\n";
+        let (said, help) = metadata_failure(rustup);
+        assert_eq!(
+            said,
+            "toolchain '1.90.0-x86_64-unknown-linux-gnu' is not installed\nhelp: run `rustup toolchain install` to install it"
+        );
+        assert!(help.contains("rust-toolchain.toml"), "{help}");
+        let cargo =
+            "error: failed to parse manifest at `/p/Cargo.toml`\n\nCaused by:\n  unclosed table";
+        let (said, help) = metadata_failure(cargo);
+        assert!(said.starts_with("failed to parse manifest"), "{said}");
+        assert!(help.starts_with("fix the manifest"), "{help}");
+    }
 }
