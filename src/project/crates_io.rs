@@ -90,14 +90,12 @@ pub fn off_crates_io(
             ),
             " (and fix what crates.io refuses)",
         )
-    } else if extension_only(p) {
-        // Every cdylib-only crate of the survey (granian, orjson, rpds-py, safetensors,
-        // tokenizers, watchfiles ...) is absent from crates.io, complete manifest or not.
+    } else if bindings && extension_only(p) {
+        // Every cdylib-only bindings crate of the survey (granian, orjson, rpds-py,
+        // safetensors, tokenizers, watchfiles ...) is absent from crates.io, complete
+        // manifest or not. Not so a C or C++ API (dora's `staticlib` crates are there).
         (
-            format!(
-                "{}a `cdylib` only (`crate-type = [\"cdylib\"]`, no binary): no Rust crate can depend on it",
-                if bindings { "built for PyPI as " } else { "" },
-            ),
+            "built for PyPI as a `cdylib` only (`crate-type = [\"cdylib\"]`, no binary): no Rust crate can depend on it".to_string(),
             "",
         )
     } else {
@@ -112,9 +110,9 @@ pub fn off_crates_io(
     })
 }
 
-/// Whether the crate offers nothing on crates.io: its library is built only as a
-/// C ABI library (`cdylib`, `staticlib`: a Python extension) and it has no binary to
-/// `cargo install`. Examples, tests, benches and build scripts do not count.
+/// Whether the crate is a Python extension and nothing else: its library is built only
+/// as a `cdylib`, and it has no binary to `cargo install`. Examples, tests, benches and
+/// build scripts do not count.
 fn extension_only(p: &cargo_metadata::Package) -> bool {
     use cargo_metadata::{CrateType, TargetKind};
     let mut types = p

@@ -64,6 +64,7 @@ corpus! {
     rpds_calendar_version_without_license => "rpds",
     granian_complete_manifest_but_a_cdylib_only => "granian",
     robyn_license_in_words_and_a_lagging_changelog => "robyn",
+    dora_c_and_cpp_apis_beside_the_python_one => "dora",
     datafusion_python_example_package_beside => "datafusion-python",
     delta_rs_bindings_on_their_own_line => "delta-rs",
     lancedb_publish_false_bindings => "lancedb",
