@@ -93,6 +93,12 @@ pub(super) fn release_unit(
         }
         let reason = if config.crates.is_some() {
             "not listed in `crates`".to_string()
+        } else if primary_member.inherits_version && m.version == primary_member.version {
+            // The same number today, but it does not move with `[workspace.package]`.
+            format!(
+                "sets its own version ({}, the release's today) instead of inheriting `[workspace.package] version`; `version.workspace = true` releases it with the others",
+                m.version
+            )
         } else if primary_member.inherits_version {
             format!("has its own version ({})", m.version)
         } else if m.inherits_version {
