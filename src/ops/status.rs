@@ -79,6 +79,9 @@ pub struct CrateReport {
     pub not_published: Option<NotPublished>,
 }
 
+/// More `publish = false` crates than this are named on one line by `status`.
+const GROUPED: usize = 3;
+
 #[derive(Debug, Serialize)]
 pub struct NotPublished {
     pub reason: String,
@@ -276,10 +279,24 @@ impl Report {
             ));
         }
         shell.out(shell.bold("Crates released"));
+        // A workspace's examples and tools on the version line (kornia has 20) are one
+        // line, not a page: each is only versioned. The Python packages' crates keep theirs.
+        let builds_a_package = |c: &CrateReport| {
+            self.python_packages
+                .iter()
+                .any(|p| p.manifest == c.manifest)
+        };
+        let only_versioned: Vec<&CrateReport> = self
+            .crates
+            .iter()
+            .filter(|c| !c.publish && c.not_published.is_none() && !builds_a_package(c))
+            .collect();
+        let grouped = only_versioned.len() > GROUPED;
         for c in &self.crates {
             let publish = match (&c.not_published, c.publish) {
                 (Some(n), _) => format!("not published to crates.io: {}", n.reason),
                 (None, true) => "published".to_string(),
+                (None, false) if grouped && !builds_a_package(c) => continue,
                 (None, false) => "not published (publish = false)".to_string(),
             };
             shell.out(format!(
@@ -289,6 +306,14 @@ impl Report {
             if let Some(n) = &c.not_published {
                 shell.out(format!("    {}", n.help));
             }
+        }
+        if grouped {
+            let names: Vec<&str> = only_versioned.iter().map(|c| c.name.as_str()).collect();
+            shell.out(format!(
+                "  and {} crates versioned with them, not published (publish = false): {}",
+                names.len(),
+                names.join(", ")
+            ));
         }
         if !self.left_out.is_empty() {
             shell.out(shell.bold("Crates left out"));

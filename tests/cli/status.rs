@@ -124,3 +124,43 @@ fn spots_offer_partial_requirements() {
     snapshot("status/spots.txt", &out.render(&fixture.root));
     assert_eq!(before, fixture.tree(), "status --spots changed files");
 }
+
+/// A workspace's examples on the version line (kornia has 32) are named on one line;
+/// the crate a Python package builds keeps its own, `publish = false` or not.
+#[test]
+fn many_versioned_only_crates_are_one_line() {
+    let fixture = Fixture::new("real/dora");
+    let mut members = Vec::new();
+    for i in 1..=4 {
+        let dir = format!("examples/ex{i}");
+        std::fs::create_dir_all(fixture.path(&format!("{dir}/src"))).unwrap();
+        fixture.write(
+            &format!("{dir}/Cargo.toml"),
+            &format!("[package]\nname = \"ex{i}\"\nversion.workspace = true\nedition.workspace = true\npublish = false\n"),
+        );
+        fixture.write(&format!("{dir}/src/main.rs"), "fn main() {}\n");
+        members.push(format!("\"{dir}\""));
+    }
+    let manifest = fixture.read("Cargo.toml");
+    fixture.write(
+        "Cargo.toml",
+        &manifest.replace(
+            "\"libraries/geo\"]",
+            &format!("\"libraries/geo\", {}]", members.join(", ")),
+        ),
+    );
+    let out = fixture.run(&["status"]);
+    let text = out.render(&fixture.root);
+    assert_eq!(out.code, 0, "{text}");
+    assert!(
+        text.contains(
+            "  and 4 crates versioned with them, not published (publish = false): ex1, ex2, ex3, ex4\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  dora-node-api-python 1.0.0-rc.4 (apis/python/node/Cargo.toml), not published (publish = false)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("  ex1 1.0.0-rc.4"), "{text}");
+}
