@@ -418,7 +418,8 @@ pub struct BumpArgs {
     #[arg(long, value_name = "FROM", value_parser = ["unreleased", "commits", "none"])]
     pub changelog: Option<String>,
     /// Allow a release whose changelog section lists no changes (an empty Unreleased, or
-    /// no commits since the last release)
+    /// no commits since the last release); `verify` and `publish` still report the empty
+    /// section unless `allow` lists `changelog-section-empty`
     #[arg(long)]
     pub allow_empty_changelog: bool,
 }

@@ -99,6 +99,19 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &Shell) -> anyhow::Resul
         let (old, new, pep) = (&bump.old, &bump.new, &bump.pep440);
         shell.status("Bumping", format!("{name} {old} -> {new} (PEP 440: {pep})"));
     }
+    // The flag is bump's alone: the release's checks still want notes.
+    if args.allow_empty_changelog
+        && project.changelog.is_some()
+        && !project
+            .config
+            .allow
+            .contains(&crate::diag::FindingId::ChangelogSectionEmpty)
+    {
+        shell.note(format!(
+            "`--allow-empty-changelog` lets bump write a section that lists no changes; `verify` and `publish` still report it (`changelog-section-empty`) unless `allow` in `{}` lists that id",
+            project.config_table()
+        ));
+    }
     let mode = Mode::of(args.dry_run);
     Executor { mode, shell }.apply(&bump.plan)?;
     if args.dry_run {
