@@ -38,13 +38,17 @@ pub fn groups(commits: &[Commit], level: usize) -> Groups {
 }
 
 /// The group and list entry of one commit; `None` for a release commit, which is not a
-/// change (`chore: release v1.2.0`, `chore(release): …`).
+/// change (`chore: release v1.2.0`, `chore(release): …`, a bare `0.45.1` as ast-grep
+/// writes them, `Release v1.2.0`, `Bump version to 1.2.0`).
 fn entry(c: &Commit) -> Option<(&'static str, String)> {
     let subject = c.subject.trim();
     let breaking_footer = c
         .body
         .lines()
         .any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"));
+    if release_subject(subject) {
+        return None;
+    }
     let Some(cc) = conventional(subject) else {
         let group = if breaking_footer {
             "Breaking"
@@ -77,6 +81,18 @@ fn entry(c: &Commit) -> Option<(&'static str, String)> {
         None => format!("- {}", cc.description),
     };
     Some((group, text))
+}
+
+/// A subject that only names a version: the release commit of a project that does not
+/// write conventional commits.
+fn release_subject(subject: &str) -> bool {
+    let lower = subject.to_ascii_lowercase();
+    let rest = ["bump version to ", "release ", "version "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    let version = rest.trim().trim_start_matches('v');
+    version.parse::<semver::Version>().is_ok()
 }
 
 struct Conventional<'s> {
@@ -167,6 +183,15 @@ mod tests {
 - bump openssl"
         );
         assert!(groups(&[c("chore: release 1.0.0", "")], 3).is_empty());
+        for release in [
+            "0.45.1",
+            "v1.2.0",
+            "Release v1.2.0",
+            "Bump version to 1.2.0-rc.1",
+        ] {
+            assert!(groups(&[c(release, "")], 3).is_empty(), "{release}");
+        }
+        assert!(!groups(&[c("0.45.1 broke the parser", "")], 3).is_empty());
     }
 
     #[test]
