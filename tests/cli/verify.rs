@@ -26,6 +26,16 @@ fn version_file(f: &Fixture, text: &str) {
     f.write("VERSION.txt", text);
 }
 
+/// pyproject.toml's dynamic version made static, at `version`.
+fn static_version(f: &Fixture, version: &str) {
+    edit(
+        f,
+        "pyproject.toml",
+        "dynamic = [\"version\"]",
+        &format!("version = \"{version}\""),
+    );
+}
+
 fn edit(f: &Fixture, file: &str, from: &str, to: &str) {
     let text = f.read(file);
     assert!(text.contains(from), "`{from}` not in {file}");
@@ -68,14 +78,7 @@ const CASES: &[Case] = &[
         id: "pyproject-version-mismatch",
         fixture: "clean",
         args: &[],
-        breaks: |f| {
-            edit(
-                f,
-                "pyproject.toml",
-                "dynamic = [\"version\"]",
-                "version = \"0.3.0\"",
-            )
-        },
+        breaks: |f| static_version(f, "0.3.0"),
     },
     Case {
         id: "pyproject-version-missing",
@@ -88,12 +91,7 @@ const CASES: &[Case] = &[
         fixture: "clean",
         args: &[],
         breaks: |f| {
-            edit(
-                f,
-                "pyproject.toml",
-                "dynamic = [\"version\"]",
-                "version = \"0.3.1\"",
-            );
+            static_version(f, "0.3.1");
             f.write("uv.lock", "version = 1\nrevision = 3\nrequires-python = \">=3.9\"\n\n[[package]]\nname = \"fastparse\"\nversion = \"0.3.0\"\nsource = { editable = \".\" }\n");
         },
     },
